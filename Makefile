@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh machine (Python >= 3.10 and make):
+#   make lab    open the course in JupyterLab
+#   make test   run every test and notebook
+# Both create .venv and install the kit into it the first time.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test ui bench lint notebooks clean
+
+lab: $(STAMP)  ## Open the course in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)  ## Lint, then run every test and notebook (pytest --nbval)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+ui: $(STAMP)  ## The MLflow UI on the kit's local store, at http://127.0.0.1:5000
+	$(BIN)/python -m helpers ui
+
+bench: $(STAMP)  ## Time the article's logging loop against helpers.run_experiments
+	$(BIN)/python benchmarks/bench_logging.py
+
+lint: $(STAMP)  ## Lint code and notebooks
+	$(BIN)/ruff check .
+
+notebooks: $(STAMP)  ## Re-execute every notebook in place (what gets committed)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	touch $(STAMP)
+
+clean:  ## Remove the virtual environment (the store in mlflow-store/ is kept)
+	rm -rf $(VENV)

@@ -1,0 +1,12 @@
+"""Helpers for the MLflow course: data, tracking set-up, experiments and models.
+
+Importing this package has no side effects: it sets no tracking URI, seeds, styles or
+logging. Notebooks call what they need, for example::
+
+    import helpers
+    tracking = helpers.tracking.setup("first-experiment")
+"""
+
+from helpers import data, environment, experiments, models, tracking
+
+__all__ = ["data", "environment", "experiments", "models", "tracking"]

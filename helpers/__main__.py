@@ -1,0 +1,68 @@
+"""Command line of the kit: ``python -m helpers ui`` serves the MLflow UI on the kit's store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from helpers import environment
+
+
+def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
+    """Build the ``mlflow server`` command that shows the kit's local store.
+
+    Args:
+        port: TCP port of the UI.
+        host: Address to bind; loopback by default, so only this machine can connect.
+
+    Returns:
+        The command as a list, ready for ``subprocess``.
+
+    Example:
+        >>> ui_command()[1:4]
+        ['-m', 'mlflow', 'server']
+
+    """
+    store = environment.store_dir()
+    return [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", f"sqlite:///{(store / 'mlflow.db').as_posix()}",
+        "--artifacts-destination", (store / "artifacts").as_posix(),
+        "--host", host,
+        "--port", str(port),
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns:
+        The exit code.
+
+    """
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    ui = commands.add_parser("ui", help="serve the MLflow UI on the kit's local store")
+    ui.add_argument("--port", type=int, default=5000, help="TCP port (default: 5000)")
+    args = parser.parse_args(argv)
+    if args.command == "ui":
+        if os.environ.get("MLFLOW_TRACKING_URI"):
+            print("Note: MLFLOW_TRACKING_URI is set; this UI shows the kit's local store only.")
+        store = environment.store_dir()
+        store.mkdir(parents=True, exist_ok=True)
+        print(f"MLflow UI on {environment.display_path(store)} at http://127.0.0.1:{args.port}")
+        print("Press Ctrl+C to stop.")
+        try:
+            return subprocess.call(ui_command(args.port))
+        except KeyboardInterrupt:
+            return 0
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

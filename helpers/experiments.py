@@ -1,0 +1,284 @@
+"""Run a list of experiments: split, fit, score and log each one as an MLflow run."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import mlflow
+import mlflow.data
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.metrics import mean_squared_error, r2_score
+from sklearn.pipeline import Pipeline
+
+from helpers import data as kit_data
+from helpers.models import log_sklearn_model
+
+#: Columns of the table that :func:`run_experiments` returns.
+RESULT_COLUMNS = [
+    "run_name", "model_type", "train_size", "features", "mse", "rmse", "r2", "run_id", "model_uri",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One experiment: which model, how much training data, which features.
+
+    The fields match the keys of the article's experiment dicts, so ``RunSpec(**d)`` works.
+
+    Attributes:
+        model: An unfitted scikit-learn estimator (it is cloned, never fitted in place).
+        train_size: Share of rows used for training, strictly between 0 and 1.
+        features: Feature column names, e.g. ``["feature1", "feature2"]``.
+        run_name: Name of the MLflow run; made from the other fields when None.
+
+    Example:
+        >>> from sklearn.linear_model import LinearRegression
+        >>> RunSpec(LinearRegression(), 0.8, ["feature1"]).name
+        'LinearRegression_Train80_feature1'
+
+    """
+
+    model: BaseEstimator
+    train_size: float
+    features: Sequence[str]
+    run_name: str | None = None
+
+    def __post_init__(self) -> None:
+        """Check every field, so a bad spec fails before any run starts."""
+        if not isinstance(self.model, BaseEstimator):
+            raise TypeError(
+                "model must be a scikit-learn estimator such as LinearRegression() or "
+                f"RandomForestRegressor(), got {self.model!r} ({type(self.model).__name__})"
+            )
+        kit_data.check_train_size(self.train_size)
+        features = self.features
+        if isinstance(features, str) or not all(isinstance(f, str) for f in features):
+            raise ValueError(
+                f"features must be a list of column names, e.g. ['feature1'], got {features!r}"
+            )
+        if len(features) == 0:
+            raise ValueError("features must name at least one column, got an empty list")
+        object.__setattr__(self, "features", tuple(features))
+
+    @property
+    def model_type(self) -> str:
+        """The model's class name; for a pipeline, its steps joined by ``+``."""
+        return model_type(self.model)
+
+    @property
+    def name(self) -> str:
+        """The run name: ``run_name`` or e.g. ``RandomForestRegressor_Train80_feature1``."""
+        if self.run_name:
+            return self.run_name
+        return f"{self.model_type}_Train{round(self.train_size * 100)}_{'+'.join(self.features)}"
+
+
+def model_type(model: BaseEstimator) -> str:
+    """Name a model for tables and charts.
+
+    Args:
+        model: A scikit-learn estimator or pipeline.
+
+    Returns:
+        The class name, e.g. ``"RandomForestRegressor"``; for a pipeline the steps'
+        class names joined by ``+``, e.g. ``"StandardScaler+MLPRegressor"``.
+
+    Example:
+        >>> from sklearn.linear_model import LinearRegression
+        >>> model_type(LinearRegression())
+        'LinearRegression'
+
+    """
+    if isinstance(model, Pipeline):
+        return "+".join(type(step).__name__ for _, step in model.steps)
+    return type(model).__name__
+
+
+def hyperparameters(model: BaseEstimator) -> dict[str, Any]:
+    """Return a model's own settings that can be logged as MLflow params.
+
+    Args:
+        model: A scikit-learn estimator or pipeline.
+
+    Returns:
+        ``get_params(deep=True)`` without values that are objects (pipeline steps);
+        tuples of plain values, such as ``hidden_layer_sizes=(64, 32)``, are kept.
+
+    Example:
+        >>> from sklearn.ensemble import RandomForestRegressor
+        >>> hyperparameters(RandomForestRegressor(n_estimators=50))["n_estimators"]
+        50
+
+    """
+    simple = (str, int, float, bool, type(None))
+
+    def loggable(value: object) -> bool:
+        if isinstance(value, tuple):
+            return all(isinstance(item, simple) for item in value)
+        return isinstance(value, simple)
+
+    return {k: v for k, v in model.get_params(deep=True).items() if loggable(v)}
+
+
+def seeded(model: BaseEstimator, seed: int) -> BaseEstimator:
+    """Clone a model and fix every ``random_state`` that was left unset.
+
+    Args:
+        model: A scikit-learn estimator or pipeline.
+        seed: Value for each ``random_state`` that is None.
+
+    Returns:
+        An unfitted clone; seeds that were already set are kept.
+
+    Example:
+        >>> from sklearn.ensemble import RandomForestRegressor
+        >>> seeded(RandomForestRegressor(), 42).random_state
+        42
+
+    """
+    model = clone(model)
+    unset = {
+        key: seed
+        for key, value in model.get_params(deep=True).items()
+        if key.split("__")[-1] == "random_state" and value is None
+    }
+    return model.set_params(**unset)
+
+
+def as_specs(specs: Sequence[RunSpec | Mapping[str, Any]]) -> list[RunSpec]:
+    """Turn a list of :class:`RunSpec` or of the article's dicts into specs.
+
+    Args:
+        specs: RunSpecs, or dicts with keys ``model``, ``train_size``, ``features`` and
+            optionally ``run_name``.
+
+    Returns:
+        A list of RunSpecs.
+
+    Raises:
+        ValueError: For an empty list or a dict with unknown or missing keys.
+
+    Example:
+        >>> from sklearn.linear_model import LinearRegression
+        >>> as_specs([{"model": LinearRegression(), "train_size": 0.5, "features": ["x"]}])[0].name
+        'LinearRegression_Train50_x'
+
+    """
+    if isinstance(specs, (RunSpec, Mapping)) or len(specs) == 0:
+        raise ValueError(f"specs must be a non-empty list of RunSpec or dicts, got {specs!r}")
+    valid = [f.name for f in fields(RunSpec)]
+    result = []
+    for i, spec in enumerate(specs):
+        if isinstance(spec, Mapping):
+            unknown = sorted(set(spec) - set(valid))
+            missing = [k for k in valid[:3] if k not in spec]
+            if unknown or missing:
+                raise ValueError(
+                    f"spec {i} has unknown keys {unknown} / missing keys {missing}; "
+                    f"valid keys: {', '.join(valid)}"
+                )
+            spec = RunSpec(**spec)
+        if not isinstance(spec, RunSpec):
+            raise TypeError(f"spec {i} must be a RunSpec or a dict, got {type(spec).__name__}")
+        result.append(spec)
+    return result
+
+
+def run_experiments(
+    specs: Sequence[RunSpec | Mapping[str, Any]],
+    data: pd.DataFrame,
+    *,
+    target: str = kit_data.TARGET,
+    seed: int = kit_data.SEED,
+    dataset_name: str = "data",
+    log_models: bool = True,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run each spec as one MLflow run in the active experiment and return the results.
+
+    For each spec: split with a fixed seed (as the article does), fit a seeded clone of the
+    model, score it on the test part (mse, rmse, r2), and log params (``model_type``,
+    ``train_size``, ``features``, ``seed`` and the model's hyperparameters), metrics, the
+    training data as an MLflow dataset input, and the model. Every spec is checked before
+    the first run starts.
+
+    Args:
+        specs: RunSpecs, or the article's dicts (``model``, ``train_size``, ``features``,
+            ``run_name``).
+        data: A DataFrame with the feature columns and the target.
+        target: Name of the target column.
+        seed: Seed of the split and of every model ``random_state`` left unset.
+        dataset_name: Name of the dataset input shown in the MLflow UI.
+        log_models: Log each fitted model (``False`` is faster when only metrics matter).
+        progress: Print one line per finished run.
+
+    Returns:
+        One row per run with columns ``run_name, model_type, train_size, features, mse,
+        rmse, r2, run_id, model_uri``.
+
+    Raises:
+        ValueError: For an empty spec list, an unknown feature or target column.
+        TypeError: For a model that is not a scikit-learn estimator.
+
+    Example:
+        >>> from sklearn.linear_model import LinearRegression
+        >>> specs = [RunSpec(LinearRegression(), 0.8, ["feature1"])]
+        >>> results = run_experiments(specs, kit_data.article_data())  # doctest: +SKIP
+
+    """
+    specs = as_specs(specs)
+    for spec in specs:
+        kit_data.check_columns(data, [*spec.features, target])
+    rows = []
+    for number, spec in enumerate(specs, start=1):
+        row = _run_one(spec, data, target, seed, dataset_name, log_models)
+        rows.append(row)
+        if progress:
+            print(f"[{number}/{len(specs)}] {row['run_name']}: mse={row['mse']:.4f}")
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _run_one(
+    spec: RunSpec, data: pd.DataFrame, target: str, seed: int, dataset_name: str, log_model: bool
+) -> dict[str, Any]:
+    """Fit, score and log one spec; return its row of results."""
+    X_train, X_test, y_train, y_test = kit_data.split(
+        data, list(spec.features), spec.train_size, target=target, seed=seed
+    )
+    model = seeded(spec.model, seed)
+    with mlflow.start_run(run_name=spec.name) as run:
+        model.fit(X_train, y_train)
+        mse = float(mean_squared_error(y_test, model.predict(X_test)))
+        metrics = {
+            "mse": mse,
+            "rmse": math.sqrt(mse),
+            "r2": float(r2_score(y_test, model.predict(X_test))),
+        }
+        mlflow.log_params(
+            {
+                "model_type": spec.model_type,
+                "train_size": spec.train_size,
+                "features": ", ".join(spec.features),
+                "seed": seed,
+                **hyperparameters(model),
+            }
+        )
+        mlflow.log_metrics(metrics)
+        training = pd.concat([X_train, y_train], axis=1)
+        mlflow.log_input(
+            mlflow.data.from_pandas(training, name=dataset_name, targets=target), context="training"
+        )
+        model_uri = log_sklearn_model(model, X_train).model_uri if log_model else None
+    return {
+        "run_name": spec.name,
+        "model_type": spec.model_type,
+        "train_size": spec.train_size,
+        "features": ", ".join(spec.features),
+        **metrics,
+        "run_id": run.info.run_id,
+        "model_uri": model_uri,
+    }

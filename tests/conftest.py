@@ -1,0 +1,68 @@
+"""Test set-up: every test and notebook writes to a temporary store, never a learner's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import pytest
+
+import helpers
+
+# Variables that would send runs elsewhere (a learner's server, Databricks).
+_REDIRECTS = (
+    "MLFLOW_TRACKING_URI",
+    "MLFLOW_REGISTRY_URI",
+    "MLFLOW_EXPERIMENT_NAME",
+    "MLFLOW_EXPERIMENT_ID",
+    "DATABRICKS_RUNTIME_VERSION",
+    "DATABRICKS_ENV_VERSION",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the kit (and the notebook kernels, which inherit this environment) at a temp store."""
+    for name in _REDIRECTS:
+        os.environ.pop(name, None)
+    parent = Path(tempfile.mkdtemp(prefix="course-tests-"))
+    os.environ[helpers.environment.STORE_DIR_ENV] = str(parent / "mlflow-store")
+    os.environ["MPLBACKEND"] = "Agg"
+    config.stash[_STORE_KEY] = parent
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the temporary store."""
+    parent = config.stash.get(_STORE_KEY, None)
+    if parent is not None:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+_STORE_KEY = pytest.StashKey[Path]()
+
+
+@pytest.fixture
+def tracking(request: pytest.FixtureRequest) -> Iterator[helpers.tracking.Tracking]:
+    """An experiment of its own for this test, in the session's temporary store."""
+    name = f"test-{request.node.name}"
+    yield helpers.tracking.setup(name)
+    while mlflow.active_run():
+        mlflow.end_run("FAILED")
+
+
+@pytest.fixture
+def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A brand-new, empty store folder used by the kit for this test only."""
+    store = tmp_path / "mlflow-store"
+    monkeypatch.setenv(helpers.environment.STORE_DIR_ENV, str(store))
+    return store
+
+
+@pytest.fixture(autouse=True)
+def _forget_tracking_uri() -> Iterator[None]:
+    """Undo set_tracking_uri after each test (MLflow also exports it as MLFLOW_TRACKING_URI)."""
+    yield
+    mlflow.set_tracking_uri(None)

@@ -1,0 +1,141 @@
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from mlflow.tracking import MlflowClient
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import mean_squared_error
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from helpers import data
+from helpers.experiments import RESULT_COLUMNS, RunSpec, as_specs, run_experiments, seeded
+
+
+def article_specs():
+    return [
+        {"model": LinearRegression(), "train_size": 0.8, "features": ["feature1"],
+         "run_name": "LinearRegression_Train80_Feature1"},
+        {"model": LinearRegression(), "train_size": 0.5, "features": ["feature1"],
+         "run_name": "LinearRegression_Train50_Feature1"},
+        {"model": RandomForestRegressor(n_estimators=50), "train_size": 0.8,
+         "features": ["feature1"], "run_name": "RandomForest_Train80_Feature1"},
+        {"model": RandomForestRegressor(n_estimators=50), "train_size": 0.8,
+         "features": ["feature1", "feature2"], "run_name": "RandomForest_Train80_Feature1+2"},
+    ]  # fmt: skip
+
+
+def runs_of(experiment_id: str) -> pd.DataFrame:
+    return mlflow.search_runs([experiment_id], order_by=["attributes.start_time ASC"])
+
+
+def test_article_runs_are_logged_in_full(tracking, capsys):
+    frame = data.article_data()
+    results = run_experiments(article_specs(), frame, dataset_name="article-dummy-data")
+    assert list(results.columns) == RESULT_COLUMNS
+    assert results["run_name"].tolist() == [s["run_name"] for s in article_specs()]
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("[1/4] LinearRegression_Train80_Feature1: mse=")
+    assert len(out) == 4
+
+    runs = runs_of(tracking.experiment_id)
+    assert runs["tags.mlflow.runName"].tolist() == results["run_name"].tolist()
+    assert (runs["status"] == "FINISHED").all()
+    forest = runs.iloc[3]
+    assert forest["params.model_type"] == "RandomForestRegressor"
+    assert forest["params.features"] == "feature1, feature2"
+    assert forest["params.train_size"] == "0.8"
+    assert forest["params.n_estimators"] == "50"
+    assert forest["params.random_state"] == "42", "an unset seed is fixed"
+    assert forest["params.seed"] == "42"
+    np.testing.assert_allclose(results["rmse"] ** 2, results["mse"])
+    np.testing.assert_allclose(runs["metrics.mse"], results["mse"])
+
+    run = MlflowClient().get_run(results["run_id"][3])
+    (dataset_input,) = run.inputs.dataset_inputs
+    assert dataset_input.dataset.name == "article-dummy-data"
+    assert dataset_input.tags[0].value == "training"
+    model = mlflow.pyfunc.load_model(results["model_uri"][3])
+    X_train, X_test, y_train, y_test = data.split(frame, ["feature1", "feature2"], 0.8)
+    refit = RandomForestRegressor(n_estimators=50, random_state=42).fit(X_train, y_train)
+    np.testing.assert_array_equal(model.predict(X_test), refit.predict(X_test))
+    assert results["mse"][3] == mean_squared_error(y_test, refit.predict(X_test))
+
+
+def test_results_match_plain_scikit_learn_and_repeat_exactly(tracking):
+    frame = data.article_data()
+    first = run_experiments(article_specs(), frame, log_models=False, progress=False)
+    second = run_experiments(article_specs(), frame, log_models=False, progress=False)
+    pd.testing.assert_series_equal(first["mse"], second["mse"])
+    assert first["model_uri"].isna().all()
+    X_train, X_test, y_train, y_test = data.split(frame, ["feature1"], 0.5)
+    plain = LinearRegression().fit(X_train, y_train)
+    assert first["mse"][1] == mean_squared_error(y_test, plain.predict(X_test))
+
+
+def test_spec_models_are_not_fitted_in_place(tracking):
+    spec = RunSpec(RandomForestRegressor(n_estimators=5), 0.8, ["feature1"])
+    run_experiments([spec], data.article_data(), log_models=False, progress=False)
+    assert not hasattr(spec.model, "estimators_")
+    assert spec.model.random_state is None
+
+
+@pytest.mark.filterwarnings(
+    "ignore::sklearn.exceptions.ConvergenceWarning"
+)  # a tiny net on purpose
+def test_pipeline_model_type_and_nested_seed(tracking):
+    pipe = make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(4,), max_iter=50))
+    assert seeded(pipe, 3).get_params()["mlpregressor__random_state"] == 3
+    results = run_experiments(
+        [RunSpec(pipe, 0.8, ["feature1", "feature2"])], data.article_data(), progress=False
+    )
+    assert results["model_type"][0] == "StandardScaler+MLPRegressor"
+    assert results["run_name"][0] == "StandardScaler+MLPRegressor_Train80_feature1+feature2"
+    params = MlflowClient().get_run(results["run_id"][0]).data.params
+    assert params["mlpregressor__random_state"] == "42"
+    assert params["mlpregressor__hidden_layer_sizes"] == "(4,)"
+    assert "steps" not in params and "standardscaler" not in params
+
+
+def test_bad_input_is_rejected_before_any_run_starts(tracking):
+    frame = data.article_data()
+    specs = [
+        RunSpec(LinearRegression(), 0.8, ["feature1"]),
+        RunSpec(LinearRegression(), 0.8, ["feature3"]),
+    ]
+    with pytest.raises(ValueError, match=r"\['feature3'\]; the data has: feature1, feature2, y"):
+        run_experiments(specs, frame)
+    with pytest.raises(ValueError, match=r"\['target'\]"):
+        run_experiments(specs[:1], frame, target="target")
+    with pytest.raises(ValueError, match="non-empty list"):
+        run_experiments([], frame)
+    assert runs_of(tracking.experiment_id).empty
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"model": "LinearRegression", "train_size": 0.8, "features": ["f"]}, TypeError,
+         "must be a scikit-learn estimator .*got 'LinearRegression' \\(str\\)"),
+        ({"model": LinearRegression(), "train_size": 80, "features": ["f"]}, ValueError,
+         "strictly between 0 and 1 .*got 80"),
+        ({"model": LinearRegression(), "train_size": 0.8, "features": "feature1"}, ValueError,
+         "features must be a list of column names"),
+        ({"model": LinearRegression(), "train_size": 0.8, "features": []}, ValueError,
+         "at least one column"),
+    ],
+)  # fmt: skip
+def test_runspec_rejects_bad_fields(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        RunSpec(**kwargs)
+
+
+def test_as_specs_names_unknown_and_missing_keys():
+    with pytest.raises(
+        ValueError, match=r"unknown keys \['size'\] / missing keys \['train_size'\]"
+    ):
+        as_specs([{"model": LinearRegression(), "size": 0.8, "features": ["f"]}])
+    with pytest.raises(ValueError, match="non-empty list"):
+        as_specs(RunSpec(LinearRegression(), 0.8, ["f"]))

@@ -1,0 +1,62 @@
+"""The committed notebooks are in the state the course promises (nbval checks their outputs)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+MACHINE_PATH = re.compile(r"(/root/|/home/[^/\s]+/|/tmp/|/work/|/Users/[^/\s]+/|[A-Z]:\\\\)")
+SECRET = re.compile(r"dapi[0-9a-f]{20,}|(?:token|password)\s*[:=]\s*['\"][^'\"]{6,}", re.I)
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+def text_of(output: dict) -> str:
+    if "text" in output:
+        return "".join(output["text"])
+    data = output.get("data", {})
+    return "".join(data.get("text/plain", "")) + "".join(data.get("text/html", ""))
+
+
+def test_there_are_notebooks():
+    assert [p.name for p in NOTEBOOKS][:1] == ["01_first_experiment.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_follows_the_course_shape(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
+    all_cells = cells(path)
+    title = "".join(all_cells[0]["source"])
+    assert all_cells[0]["cell_type"] == "markdown" and title.startswith(f"# {path.name[:2]} ·")
+    assert "**What you will learn.**" in title and "**Prerequisites.**" in title
+    headings = [
+        line
+        for c in all_cells
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+    ]
+    assert "## Summary" in headings and "## Exercises" in headings
+    code = ["".join(c["source"]) for c in all_cells if c["cell_type"] == "code"]
+    assert "import helpers" in code[0] and "helpers.tracking.setup(" in code[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_executed_top_to_bottom_and_clean(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for number, cell in enumerate(code, start=1):
+        tags = set(cell["metadata"].get("tags", []))
+        for output in cell["outputs"]:
+            text = text_of(output)
+            where = f"{path.name} cell [{number}]"
+            assert not MACHINE_PATH.search(text), f"{where} shows a machine path"
+            assert not SECRET.search(text + "".join(cell["source"])), f"{where} holds a secret"
+            if output["output_type"] == "error":
+                assert "raises-exception" in tags, f"{where} raised unexpectedly"
+                assert len(output["traceback"]) == 1, f"{where}: use %xmode Minimal (no frames)"
+            if output.get("name") == "stderr":
+                assert "warning-is-the-lesson" in tags, f"{where} printed to stderr: {text[:200]}"

@@ -1,0 +1,70 @@
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def normalise(requirement: str) -> str:
+    """Compare requirements without spaces, case or environment markers."""
+    return re.sub(r"\s+", "", requirement.split(";")[0]).lower()
+
+
+def test_environment_yml_lists_what_pyproject_lists():
+    project = pyproject()["project"]
+    wanted = {normalise(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {normalise(r) for r in extra}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {normalise(d) for d in env["dependencies"] if isinstance(d, str)}
+    assert conda - {"pip"} == wanted | {normalise("python" + project["requires-python"])}
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip_section == ["-e ."]
+
+
+def test_runtime_dependencies_leave_out_lab_and_test_tools():
+    runtime = " ".join(pyproject()["project"]["dependencies"])
+    for tool in ("jupyterlab", "ipykernel", "pytest", "nbval", "ruff"):
+        assert tool not in runtime
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make lab" in readme
+    commands = [
+        line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))
+    ]
+    assert commands == ["make test"]
+
+
+def test_importing_helpers_has_no_side_effects(tmp_path):
+    probe = """
+import json, logging, os, sys
+import matplotlib, mlflow, numpy as np
+before = (dict(os.environ), np.random.get_state()[1].tolist(), dict(matplotlib.rcParams),
+          logging.getLogger().level, logging.getLogger("mlflow").level, mlflow.get_tracking_uri())
+import helpers
+after = (dict(os.environ), np.random.get_state()[1].tolist(), dict(matplotlib.rcParams),
+         logging.getLogger().level, logging.getLogger("mlflow").level, mlflow.get_tracking_uri())
+print(json.dumps([before == after, os.listdir(".")]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    unchanged, files = json.loads(out.splitlines()[-1])
+    assert unchanged, "importing helpers changed the environment, seeds, styles or logging"
+    assert files == [], "importing helpers wrote files"
