@@ -20,8 +20,9 @@ test: $(STAMP)  ## Lint, then run every test and notebook (pytest --nbval)
 ui: $(STAMP)  ## The MLflow UI on the kit's local store, at http://127.0.0.1:5000
 	$(BIN)/python -m helpers ui
 
-bench: $(STAMP)  ## Speed checks: logging loop ratio, notebook times
+bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook times
 	$(BIN)/python benchmarks/bench_logging.py
+	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_notebooks.py
 
 lint: $(STAMP)  ## Lint code and notebooks

@@ -7,6 +7,6 @@ logging. Notebooks call what they need, for example::
     tracking = helpers.tracking.setup("first-experiment")
 """
 
-from helpers import data, environment, experiments, models, tracking
+from helpers import compare, data, environment, experiments, models, plots, tracking
 
-__all__ = ["data", "environment", "experiments", "models", "tracking"]
+__all__ = ["compare", "data", "environment", "experiments", "models", "plots", "tracking"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -10,6 +12,7 @@ from typing import Any
 import mlflow
 import mlflow.data
 import pandas as pd
+from mlflow.entities import Run
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.pipeline import Pipeline
@@ -20,7 +23,11 @@ from helpers.models import log_sklearn_model
 #: Columns of the table that :func:`run_experiments` returns.
 RESULT_COLUMNS = [
     "run_name", "model_type", "train_size", "features", "mse", "rmse", "r2", "run_id", "model_uri",
+    "reused",
 ]  # fmt: skip
+
+#: Tag holding a fingerprint of everything that decides a run's result (see ``reuse``).
+SPEC_TAG = "spec_digest"
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,34 @@ def as_specs(specs: Sequence[RunSpec | Mapping[str, Any]]) -> list[RunSpec]:
     return result
 
 
+def article_specs() -> list[RunSpec]:
+    """Return the article's four experiments, exactly as it defines them.
+
+    Linear regression against a random forest (``n_estimators=50``), 80% or 50% of the rows
+    for training, ``feature1`` alone or with ``feature2``. The forests have no seed, as in
+    the article; :func:`run_experiments` fixes it.
+
+    Returns:
+        Four RunSpecs with the article's run names.
+
+    Example:
+        >>> [spec.name for spec in article_specs()][:2]
+        ['LinearRegression_Train80_Feature1', 'LinearRegression_Train50_Feature1']
+    """
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.linear_model import LinearRegression
+
+    one, two = ["feature1"], ["feature1", "feature2"]
+    return [
+        RunSpec(LinearRegression(), 0.8, one, "LinearRegression_Train80_Feature1"),
+        RunSpec(LinearRegression(), 0.5, one, "LinearRegression_Train50_Feature1"),
+        RunSpec(RandomForestRegressor(n_estimators=50), 0.8, one, "RandomForest_Train80_Feature1"),
+        RunSpec(
+            RandomForestRegressor(n_estimators=50), 0.8, two, "RandomForest_Train80_Feature1+2"
+        ),
+    ]
+
+
 def run_experiments(
     specs: Sequence[RunSpec | Mapping[str, Any]],
     data: pd.DataFrame,
@@ -196,6 +231,7 @@ def run_experiments(
     seed: int = kit_data.SEED,
     dataset_name: str = "data",
     log_models: bool = True,
+    reuse: bool = False,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Run each spec as one MLflow run in the active experiment and return the results.
@@ -214,50 +250,121 @@ def run_experiments(
         seed: Seed of the split and of every model ``random_state`` left unset.
         dataset_name: Name of the dataset input shown in the MLflow UI.
         log_models: Log each fitted model (``False`` is faster when only metrics matter).
-        progress: Print one line per finished run.
+        reuse: Do not run a spec again when the active experiment already has a finished
+            run of it (same model and hyperparameters, data, split, seed and run name,
+            fingerprinted in the ``spec_digest`` tag); return that run's results instead.
+            Makes a notebook safe to re-run without piling up copies of the same runs.
+        progress: Print one line per run, the same whether it ran or was reused.
 
     Returns:
         One row per run with columns ``run_name, model_type, train_size, features, mse,
-        rmse, r2, run_id, model_uri``.
+        rmse, r2, run_id, model_uri, reused``.
 
     Raises:
         ValueError: For an empty spec list, an unknown feature or target column.
         TypeError: For a model that is not a scikit-learn estimator.
 
     Example:
-        >>> from sklearn.linear_model import LinearRegression
-        >>> specs = [RunSpec(LinearRegression(), 0.8, ["feature1"])]
+        >>> specs = article_specs()
         >>> results = run_experiments(specs, kit_data.article_data())  # doctest: +SKIP
-
     """
     specs = as_specs(specs)
     for spec in specs:
         kit_data.check_columns(data, [*spec.features, target])
     rows = []
     for number, spec in enumerate(specs, start=1):
-        row = _run_one(spec, data, target, seed, dataset_name, log_models)
+        digest = spec_digest(spec, data, target, seed)
+        earlier = _finished_run(digest, need_model=log_models) if reuse else None
+        if earlier is not None:
+            row = _row_from_run(spec, earlier)
+        else:
+            row = _run_one(spec, data, target, seed, dataset_name, log_models, digest)
         rows.append(row)
         if progress:
             print(f"[{number}/{len(specs)}] {row['run_name']}: mse={row['mse']:.4f}")
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
+def spec_digest(spec: RunSpec, data: pd.DataFrame, target: str, seed: int) -> str:
+    """Fingerprint everything that decides a run's result.
+
+    Args:
+        spec: The experiment.
+        data: The whole data set (its feature and target columns are hashed).
+        target: Name of the target column.
+        seed: Split and model seed.
+
+    Returns:
+        16 hex digits; equal for two runs that must give the same result.
+
+    Example:
+        >>> spec = article_specs()[0]
+        >>> len(spec_digest(spec, kit_data.article_data(), "y", 42))
+        16
+    """
+    columns = [*spec.features, target]
+    rows = pd.util.hash_pandas_object(data[columns], index=True).to_numpy()
+    recipe = {
+        "run_name": spec.name,
+        "model_type": spec.model_type,
+        "hyperparameters": {
+            k: repr(v) for k, v in hyperparameters(seeded(spec.model, seed)).items()
+        },
+        "train_size": spec.train_size,
+        "columns": columns,
+        "seed": seed,
+        "data": hashlib.sha256(rows.tobytes()).hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _finished_run(digest: str, need_model: bool) -> Run | None:
+    """Find the newest finished run of the active experiment with this digest (and a model)."""
+    found = mlflow.search_runs(
+        filter_string=f"tags.{SPEC_TAG} = '{digest}' and attributes.status = 'FINISHED'",
+        order_by=["attributes.start_time DESC"],
+        output_format="list",
+    )
+    for run in found:
+        if not need_model or run.outputs.model_outputs:
+            return run
+    return None
+
+
+def _row_from_run(spec: RunSpec, run: Run) -> dict[str, Any]:
+    """Build the results row of a run logged earlier."""
+    outputs = run.outputs.model_outputs
+    return {
+        "run_name": spec.name,
+        "model_type": spec.model_type,
+        "train_size": spec.train_size,
+        "features": ", ".join(spec.features),
+        **{name: run.data.metrics[name] for name in ("mse", "rmse", "r2")},
+        "run_id": run.info.run_id,
+        "model_uri": f"models:/{outputs[0].model_id}" if outputs else None,
+        "reused": True,
+    }
+
+
 def _run_one(
-    spec: RunSpec, data: pd.DataFrame, target: str, seed: int, dataset_name: str, log_model: bool
+    spec: RunSpec,
+    data: pd.DataFrame,
+    target: str,
+    seed: int,
+    dataset_name: str,
+    log_model: bool,
+    digest: str,
 ) -> dict[str, Any]:
     """Fit, score and log one spec; return its row of results."""
     X_train, X_test, y_train, y_test = kit_data.split(
         data, list(spec.features), spec.train_size, target=target, seed=seed
     )
     model = seeded(spec.model, seed)
-    with mlflow.start_run(run_name=spec.name) as run:
+    with mlflow.start_run(run_name=spec.name, tags={SPEC_TAG: digest}) as run:
         model.fit(X_train, y_train)
-        mse = float(mean_squared_error(y_test, model.predict(X_test)))
-        metrics = {
-            "mse": mse,
-            "rmse": math.sqrt(mse),
-            "r2": float(r2_score(y_test, model.predict(X_test))),
-        }
+        predictions = model.predict(X_test)
+        mse = float(mean_squared_error(y_test, predictions))
+        metrics = {"mse": mse, "rmse": math.sqrt(mse), "r2": float(r2_score(y_test, predictions))}
         mlflow.log_params(
             {
                 "model_type": spec.model_type,
@@ -281,4 +388,5 @@ def _run_one(
         **metrics,
         "run_id": run.info.run_id,
         "model_uri": model_uri,
+        "reused": False,
     }

@@ -30,7 +30,6 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
     parent = Path(tempfile.mkdtemp(prefix="course-tests-"))
     os.environ[helpers.environment.STORE_DIR_ENV] = str(parent / "mlflow-store")
-    os.environ["MPLBACKEND"] = "Agg"
     config.stash[_STORE_KEY] = parent
 
 

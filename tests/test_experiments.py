@@ -11,10 +11,17 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from helpers import data
-from helpers.experiments import RESULT_COLUMNS, RunSpec, as_specs, run_experiments, seeded
+from helpers.experiments import (
+    RESULT_COLUMNS,
+    RunSpec,
+    article_specs,
+    as_specs,
+    run_experiments,
+    seeded,
+)
 
 
-def article_specs():
+def article_dicts():
     return [
         {"model": LinearRegression(), "train_size": 0.8, "features": ["feature1"],
          "run_name": "LinearRegression_Train80_Feature1"},
@@ -33,9 +40,9 @@ def runs_of(experiment_id: str) -> pd.DataFrame:
 
 def test_article_runs_are_logged_in_full(tracking, capsys):
     frame = data.article_data()
-    results = run_experiments(article_specs(), frame, dataset_name="article-dummy-data")
+    results = run_experiments(article_dicts(), frame, dataset_name="article-dummy-data")
     assert list(results.columns) == RESULT_COLUMNS
-    assert results["run_name"].tolist() == [s["run_name"] for s in article_specs()]
+    assert results["run_name"].tolist() == [s["run_name"] for s in article_dicts()]
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("[1/4] LinearRegression_Train80_Feature1: mse=")
     assert len(out) == 4
@@ -66,8 +73,8 @@ def test_article_runs_are_logged_in_full(tracking, capsys):
 
 def test_results_match_plain_scikit_learn_and_repeat_exactly(tracking):
     frame = data.article_data()
-    first = run_experiments(article_specs(), frame, log_models=False, progress=False)
-    second = run_experiments(article_specs(), frame, log_models=False, progress=False)
+    first = run_experiments(article_dicts(), frame, log_models=False, progress=False)
+    second = run_experiments(article_dicts(), frame, log_models=False, progress=False)
     pd.testing.assert_series_equal(first["mse"], second["mse"])
     assert first["model_uri"].isna().all()
     X_train, X_test, y_train, y_test = data.split(frame, ["feature1"], 0.5)
@@ -139,3 +146,38 @@ def test_as_specs_names_unknown_and_missing_keys():
         as_specs([{"model": LinearRegression(), "size": 0.8, "features": ["f"]}])
     with pytest.raises(ValueError, match="non-empty list"):
         as_specs(RunSpec(LinearRegression(), 0.8, ["f"]))
+
+
+def test_article_specs_are_the_articles_four_runs():
+    specs = article_specs()
+    assert [s.name for s in specs] == [d["run_name"] for d in article_dicts()]
+    for spec, wanted in zip(specs, article_dicts(), strict=True):
+        assert spec.model_type == type(wanted["model"]).__name__
+        assert spec.model.get_params() == wanted["model"].get_params()
+        assert (spec.train_size, list(spec.features)) == (wanted["train_size"], wanted["features"])
+
+
+def test_reuse_skips_runs_already_logged_and_only_those(tracking, capsys):
+    frame = data.article_data()
+    first = run_experiments(article_specs(), frame, log_models=False, reuse=True)
+    first_out = capsys.readouterr().out
+    again = run_experiments(article_specs(), frame, log_models=False, reuse=True)
+    assert capsys.readouterr().out == first_out, "the same progress lines either way"
+    assert again["run_id"].tolist() == first["run_id"].tolist()
+    assert not first["reused"].any() and again["reused"].all()
+    pd.testing.assert_frame_equal(
+        again.drop(columns="reused"), first.drop(columns="reused"), check_exact=True
+    )
+    assert len(runs_of(tracking.experiment_id)) == 4
+
+    changed = [RunSpec(RandomForestRegressor(n_estimators=10), 0.8, ["feature1"],
+                       "RandomForest_Train80_Feature1")]  # fmt: skip
+    assert not run_experiments(changed, frame, log_models=False, reuse=True)["reused"][0]
+    other_seed = run_experiments(article_specs()[:1], frame, seed=1, log_models=False, reuse=True)
+    assert not other_seed["reused"][0]
+    with_model = run_experiments(article_specs()[:1], frame, reuse=True, progress=False)
+    assert not with_model["reused"][0], "a run without a model does not stand in for one with"
+    assert with_model["model_uri"][0].startswith("models:/m-")
+    reused_model = run_experiments(article_specs()[:1], frame, reuse=True, progress=False)
+    assert reused_model["reused"][0] and reused_model["model_uri"][0] == with_model["model_uri"][0]
+    assert len(runs_of(tracking.experiment_id)) == 7

@@ -60,3 +60,12 @@ def test_notebook_is_committed_executed_top_to_bottom_and_clean(path):
                 assert len(output["traceback"]) == 1, f"{where}: use %xmode Minimal (no frames)"
             if output.get("name") == "stderr":
                 assert "warning-is-the-lesson" in tags, f"{where} printed to stderr: {text[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_relies_on_a_trailing_semicolon(path):
+    """nbval runs cells without IPython history, where ';' does not hide the value."""
+    for cell in cells(path):
+        source = "".join(cell["source"]).rstrip()
+        if cell["cell_type"] == "code":
+            assert not source.endswith(";"), f"end with plt.show() instead: {source[-60:]}"
