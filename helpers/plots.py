@@ -248,7 +248,15 @@ def contour(runs: pd.DataFrame, x: str, y: str, metric: str, *, ax: Axes | None 
     if full:
         z = grid.unstack(level=0).reindex(index=ys, columns=xs).to_numpy(dtype=float)
         filled = ax.contourf(xs.astype(float), ys.astype(float), z, levels=12, cmap=cmap)
-        ax.scatter(*np.meshgrid(xs, ys), s=8, c="white", edgecolors="black", linewidths=0.4)
+        ax.scatter(
+            *np.meshgrid(xs, ys),
+            s=10,
+            c="white",
+            edgecolors="black",
+            linewidths=0.4,
+            clip_on=False,
+            zorder=3,
+        )  # the runs behind the contours, edges included
         mappable = filled
         notes.insert(0, f"contours interpolated over a full {len(xs)} x {len(ys)} grid of runs")
     else:
