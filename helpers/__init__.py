@@ -1,4 +1,4 @@
-"""Helpers for the MLflow course: data, tracking set-up, experiments and models.
+"""Helpers for the MLflow course: data, tracking set-up, experiments, comparison and models.
 
 Importing this package has no side effects: it sets no tracking URI, seeds, styles or
 logging. Notebooks call what they need, for example::
@@ -7,6 +7,20 @@ logging. Notebooks call what they need, for example::
     tracking = helpers.tracking.setup("first-experiment")
 """
 
-from helpers import compare, data, environment, experiments, models, plots, tracking
+from helpers import (
+    compare,
+    data,
+    environment,
+    experiments,
+    models,
+    plots,
+    registry,
+    reproduce,
+    serving,
+    tracking,
+)
 
-__all__ = ["compare", "data", "environment", "experiments", "models", "plots", "tracking"]
+__all__ = [
+    "compare", "data", "environment", "experiments", "models", "plots", "registry",
+    "reproduce", "serving", "tracking",
+]  # fmt: skip

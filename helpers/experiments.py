@@ -18,6 +18,7 @@ from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.pipeline import Pipeline
 
 from helpers import data as kit_data
+from helpers import environment
 from helpers.models import log_sklearn_model
 
 #: Columns of the table that :func:`run_experiments` returns.
@@ -28,6 +29,9 @@ RESULT_COLUMNS = [
 
 #: Tag holding a fingerprint of everything that decides a run's result (see ``reuse``).
 SPEC_TAG = "spec_digest"
+
+#: Libraries whose versions each run records as ``library.<name>`` tags.
+LIBRARIES = ("scikit-learn", "numpy", "pandas", "mlflow")
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,7 @@ def run_experiments(
 
 
 def spec_digest(spec: RunSpec, data: pd.DataFrame, target: str, seed: int) -> str:
-    """Fingerprint everything that decides a run's result.
+    """Fingerprint everything that decides a run's result, library versions included.
 
     Args:
         spec: The experiment.
@@ -314,8 +318,23 @@ def spec_digest(spec: RunSpec, data: pd.DataFrame, target: str, seed: int) -> st
         "columns": columns,
         "seed": seed,
         "data": hashlib.sha256(rows.tobytes()).hexdigest(),
+        "libraries": library_tags(),  # an upgrade may change results: run again
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def library_tags() -> dict[str, str]:
+    """Return the tags that record the Python and library versions of a run.
+
+    Returns:
+        ``{"library.python": "3.11.7", "library.scikit-learn": "1.9.1", ...}``.
+
+    Example:
+        >>> sorted(library_tags())[:2]
+        ['library.mlflow', 'library.numpy']
+    """
+    found = environment.versions(LIBRARIES)
+    return {f"library.{name}": version for name, version in found.items()}
 
 
 def _finished_run(digest: str, need_model: bool) -> Run | None:
@@ -360,7 +379,8 @@ def _run_one(
         data, list(spec.features), spec.train_size, target=target, seed=seed
     )
     model = seeded(spec.model, seed)
-    with mlflow.start_run(run_name=spec.name, tags={SPEC_TAG: digest}) as run:
+    tags = {SPEC_TAG: digest, **library_tags()}
+    with mlflow.start_run(run_name=spec.name, tags=tags) as run:
         model.fit(X_train, y_train)
         predictions = model.predict(X_test)
         mse = float(mean_squared_error(y_test, predictions))

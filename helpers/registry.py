@@ -1,0 +1,178 @@
+"""The model registry: register a run's model once, set and move aliases, name models right."""
+
+from __future__ import annotations
+
+import re
+
+import mlflow
+import pandas as pd
+from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
+
+from helpers import environment
+
+#: Where Unity Catalog models go in Databricks Free Edition unless told otherwise.
+DEFAULT_CATALOG = "workspace"
+DEFAULT_SCHEMA = "default"
+
+
+def model_name(name: str, catalog: str = DEFAULT_CATALOG, schema: str = DEFAULT_SCHEMA) -> str:
+    """Return the registered-model name to use where this notebook runs.
+
+    Locally the name is used as it is. On Databricks the registry is Unity Catalog, whose
+    names have three levels, ``catalog.schema.model``, in lower case with underscores.
+
+    Args:
+        name: A short name such as ``"article_forest"``.
+        catalog: Unity Catalog catalog (Free Edition's default: ``workspace``).
+        schema: Unity Catalog schema (``default``).
+
+    Returns:
+        ``"article_forest"`` locally, ``"workspace.default.article_forest"`` on Databricks.
+
+    Raises:
+        ValueError: If the name is empty or has characters other than letters, digits,
+            ``_`` and ``-``.
+
+    Example:
+        >>> model_name("article_forest", catalog="main")  # doctest: +SKIP
+        'article_forest'
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name or ""):
+        raise ValueError(f"model name must use letters, digits, '_' or '-' only, got {name!r}")
+    if environment.is_databricks():
+        return f"{catalog}.{schema}.{name.lower().replace('-', '_')}"
+    return name
+
+
+def register(source: str, name: str) -> ModelVersion:
+    """Register a logged model as a version of ``name``, once.
+
+    If this model is already a version of ``name``, that version is returned, so running a
+    notebook again does not pile up versions of the same model.
+
+    Args:
+        source: A model URI (``models:/m-...``) or the ID of a run that logged a model.
+        name: The registered model's name (see :func:`model_name`).
+
+    Returns:
+        The ``ModelVersion`` (``.version`` is its number).
+
+    Raises:
+        ValueError: If the run logged no model, or the source does not exist.
+
+    Example:
+        >>> version = register(results["model_uri"][3], "article_forest")  # doctest: +SKIP
+        >>> version.version  # doctest: +SKIP
+        '1'
+    """
+    model_uri, run_id = _logged_model(source)
+    client = mlflow.MlflowClient()
+    try:
+        client.get_registered_model(name)
+    except MlflowException:
+        client.create_registered_model(name)
+    for version in client.search_model_versions(f"name = '{name}'"):
+        if version.source == model_uri:  # this model is a version already
+            return version
+    # The client API (not mlflow.register_model) registers without printing to stderr.
+    return client.create_model_version(name, source=model_uri, run_id=run_id)
+
+
+def set_alias(name: str, alias: str, version: str | int) -> ModelVersion:
+    """Point an alias (such as ``champion``) at a version, moving it if it pointed elsewhere.
+
+    Args:
+        name: The registered model's name.
+        alias: E.g. ``"champion"`` or ``"challenger"``.
+        version: The version number.
+
+    Returns:
+        The version the alias now points at.
+
+    Raises:
+        ValueError: If the model or the version does not exist (the message lists the
+            versions that do).
+
+    Example:
+        >>> set_alias("article_forest", "champion", 1)  # doctest: +SKIP
+    """
+    client = mlflow.MlflowClient()
+    existing = versions(name)["version"].tolist()
+    if str(version) not in existing:
+        raise ValueError(
+            f"Model {name!r} has no version {version}; its versions are: {', '.join(existing)}"
+        )
+    client.set_registered_model_alias(name, alias, str(version))
+    return client.get_model_version_by_alias(name, alias)
+
+
+def versions(name: str) -> pd.DataFrame:
+    """List a registered model's versions with their aliases, tags and descriptions.
+
+    Args:
+        name: The registered model's name.
+
+    Returns:
+        One row per version, oldest first: ``version, aliases, run_name, description,
+        tags, status``.
+
+    Raises:
+        ValueError: If no model has that name (the message lists those that exist).
+
+    Example:
+        >>> versions("article_forest")[["version", "aliases"]]  # doctest: +SKIP
+    """
+    client = mlflow.MlflowClient()
+    try:
+        model = client.get_registered_model(name)
+    except MlflowException as err:
+        names = [m.name for m in client.search_registered_models()]
+        raise ValueError(f"No registered model {name!r}; models here: {', '.join(names)}") from err
+    aliases: dict[str, list[str]] = {}
+    for alias, number in model.aliases.items():
+        aliases.setdefault(str(number), []).append(alias)
+    rows = []
+    for version in client.search_model_versions(f"name = '{name}'"):
+        run_name = client.get_run(version.run_id).info.run_name if version.run_id else None
+        rows.append(
+            {
+                "version": str(version.version),
+                "aliases": ", ".join(sorted(aliases.get(str(version.version), []))),
+                "run_name": run_name,
+                "description": version.description or "",
+                "tags": dict(sorted(version.tags.items())),
+                "status": version.status,
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["version", "aliases", "run_name", "description", "tags", "status"]
+    )
+    return table.sort_values("version", key=lambda v: v.astype(int)).reset_index(drop=True)
+
+
+def _logged_model(source: str) -> tuple[str, str | None]:
+    """Return the logged model's URI (``models:/m-...``) and run ID behind a URI or run ID."""
+    client = mlflow.MlflowClient()
+    if source.startswith("models:/m-"):
+        try:
+            model = client.get_logged_model(source.removeprefix("models:/"))
+        except MlflowException as err:
+            raise ValueError(f"No logged model {source!r} in {mlflow.get_tracking_uri()}") from err
+        return source, model.source_run_id
+    if source.startswith("models:/"):
+        raise ValueError(
+            f"{source!r} is a registered model's URI; pass the logged model's URI or its run ID"
+        )
+    try:
+        run = client.get_run(source)
+    except MlflowException as err:
+        raise ValueError(f"{source!r} is neither a model URI (models:/m-...) nor a run ID") from err
+    outputs = run.outputs.model_outputs
+    if not outputs:
+        raise ValueError(
+            f"Run '{run.info.run_name}' ({source}) logged no model, so there is nothing to "
+            "register: log one with mlflow.sklearn.log_model (or run_experiments with "
+            "log_models=True) first"
+        )
+    return f"models:/{outputs[0].model_id}", source

@@ -1,0 +1,178 @@
+"""Serve a model as a local REST endpoint with ``mlflow models serve``, and stop it cleanly."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psutil
+
+from helpers import environment
+
+#: Seconds to wait for the endpoint to answer ``/ping``.
+START_TIMEOUT = 90.0
+
+
+@dataclass
+class Endpoint:
+    """A running local model server.
+
+    Attributes:
+        url: Base address, e.g. ``http://127.0.0.1:5001``; predictions go to
+            ``url + "/invocations"``.
+        process: The ``mlflow models serve`` process.
+    """
+
+    url: str
+    process: subprocess.Popen
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """Send rows to the endpoint and return its predictions.
+
+        Args:
+            frame: Rows with the model's input columns.
+
+        Returns:
+            The predictions, one per row.
+        """
+        body = json.dumps({"dataframe_split": frame.to_dict(orient="split")}).encode()
+        request = urllib.request.Request(
+            self.url + "/invocations", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return np.asarray(json.loads(reply.read())["predictions"])
+
+    def __repr__(self) -> str:
+        """Say where it listens, without the port (which changes every time)."""
+        return "Endpoint on 127.0.0.1 (a free port); POST rows to /invocations"
+
+
+@contextmanager
+def serve(
+    model_uri: str, port: int | None = None, timeout: float = START_TIMEOUT
+) -> Iterator[Endpoint]:
+    """Serve a model on a loopback port for the length of a ``with`` block.
+
+    Starts ``mlflow models serve`` with the local environment manager (no conda, no
+    virtualenv to build), waits until ``/ping`` answers, and on leaving the block, also
+    after an error or an interrupt, stops the server and its workers. A server still
+    running when Python exits is stopped then.
+
+    Args:
+        model_uri: E.g. ``"models:/article_forest@champion"``.
+        port: TCP port; a free one when None.
+        timeout: Seconds to wait for the server to answer.
+
+    Yields:
+        An :class:`Endpoint`; ``endpoint.predict(frame)`` sends rows to it.
+
+    Raises:
+        RuntimeError: On Databricks (use Model Serving there), or if the server does not
+            start (the message ends with its log).
+
+    Example:
+        >>> with serve("models:/article_forest@champion") as endpoint:  # doctest: +SKIP
+        ...     endpoint.predict(X_test.head())
+    """
+    if environment.is_databricks():
+        raise RuntimeError(
+            "Local serving is not available on Databricks. Serve the registered model with "
+            "Databricks Model Serving instead: Serving in the left sidebar, then Create "
+            "serving endpoint (paid workspaces; Free Edition's limits may not allow it)."
+        )
+    port = port or free_port()
+    env = dict(os.environ)
+    # `mlflow models serve` execs uvicorn by name: make this environment's scripts findable.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri,
+               "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="mlflow-serve-") as folder:
+        log_path = Path(folder) / "server.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
+        cleanup = functools.partial(stop, process)
+        atexit.register(cleanup)  # a server left running when Python exits is stopped then
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_up(url, process, timeout, log_path)
+            yield Endpoint(url=url, process=process)
+        finally:
+            stop(process)
+            atexit.unregister(cleanup)
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop a server started by :func:`serve` and every process it started.
+
+    Args:
+        process: The server process.
+        grace: Seconds to wait for a clean shutdown before killing what is left.
+    """
+    try:
+        leader = psutil.Process(process.pid)
+        family = [leader, *leader.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        process.poll()
+        return
+    for member in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, left = psutil.wait_procs(family, timeout=grace)
+    for member in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+    psutil.wait_procs(left, timeout=5)
+    process.poll()
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now.
+
+    Returns:
+        A port number.
+
+    Example:
+        >>> 1024 < free_port() < 65536
+        True
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    """Poll ``/ping`` until it answers; fail with the server's log if it dies or hangs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/ping", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(process)
+            what = (
+                "exited" if process.returncode is not None else f"did not answer in {timeout:.0f} s"
+            )
+            tail = "\n".join(log.read_text().splitlines()[-15:])
+            raise RuntimeError(f"The model server {what}. Its log ends:\n{tail}")
+        time.sleep(0.25)
