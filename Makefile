@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # this environment's programs first, as if it were activated.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test ui bench lint notebooks clean
+.PHONY: lab test ui bench lint notebooks postgres clean
 
 lab: $(STAMP)  ## Open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/
@@ -42,6 +42,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
 	touch $(STAMP)
+
+postgres:  ## Start a local PostgreSQL server (Debian/Ubuntu, as root) for the workshop test
+	bash tools/postgres.sh
 
 clean:  ## Remove the virtual environment (the store in mlflow-store/ is kept)
 	rm -rf $(VENV)

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import functools
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import psutil
 
-from helpers import environment
+from helpers import environment, processes
 
 #: Seconds to wait for the endpoint to answer ``/ping``.
 START_TIMEOUT = 90.0
@@ -96,83 +90,18 @@ def serve(
             "Databricks Model Serving instead: Serving in the left sidebar, then Create "
             "serving endpoint (paid workspaces; Free Edition's limits may not allow it)."
         )
-    port = port or free_port()
-    env = dict(os.environ)
-    # `mlflow models serve` execs uvicorn by name: make this environment's scripts findable.
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    port = port or processes.free_port()
     command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri,
                "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="mlflow-serve-") as folder:
-        log_path = Path(folder) / "server.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-            )
-        cleanup = functools.partial(stop, process)
+        log = Path(folder) / "server.log"
+        process = processes.start(command, log)
+        cleanup = functools.partial(processes.stop, process)
         atexit.register(cleanup)  # a server left running when Python exits is stopped then
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_until_up(url, process, timeout, log_path)
+            processes.wait_until_up(url + "/ping", process, timeout, log)
             yield Endpoint(url=url, process=process)
         finally:
-            stop(process)
+            processes.stop(process)
             atexit.unregister(cleanup)
-
-
-def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
-    """Stop a server started by :func:`serve` and every process it started.
-
-    Args:
-        process: The server process.
-        grace: Seconds to wait for a clean shutdown before killing what is left.
-    """
-    try:
-        leader = psutil.Process(process.pid)
-        family = [leader, *leader.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        process.poll()
-        return
-    for member in family:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            member.terminate()
-    _, left = psutil.wait_procs(family, timeout=grace)
-    for member in left:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            member.kill()
-    psutil.wait_procs(left, timeout=5)
-    process.poll()
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now.
-
-    Returns:
-        A port number.
-
-    Example:
-        >>> 1024 < free_port() < 65536
-        True
-    """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
-    """Poll ``/ping`` until it answers; fail with the server's log if it dies or hangs."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/ping", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            what = (
-                "exited" if process.returncode is not None else f"did not answer in {timeout:.0f} s"
-            )
-            tail = "\n".join(log.read_text().splitlines()[-15:])
-            raise RuntimeError(f"The model server {what}. Its log ends:\n{tail}")
-        time.sleep(0.25)

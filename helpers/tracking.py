@@ -119,9 +119,7 @@ def setup(experiment_name: str) -> Tracking:
             environment.store_dir() / "artifacts" / _slug(experiment_name)
         ).as_uri()
     with _quiet_store_creation():
-        experiment = _get_or_create_experiment(
-            MlflowClient(uri), experiment_name, artifact_location
-        )
+        experiment = get_or_create_experiment(MlflowClient(uri), experiment_name, artifact_location)
     # Setting by ID, not by name: MLflow's set_experiment(name) can leave the loser of a
     # creation race without an active experiment (see ../shared/notes).
     mlflow.set_experiment(experiment_id=experiment.experiment_id)
@@ -228,10 +226,23 @@ def databricks_experiment_path(name: str, user: str | None = None) -> str:
     return f"/Users/{user}/{name}"
 
 
-def _get_or_create_experiment(
+def get_or_create_experiment(
     client: MlflowClient, name: str, artifact_location: str | None
 ) -> Experiment:
-    """Return the named experiment, creating it or restoring it from the trash."""
+    """Return the named experiment, creating it or restoring it from the trash.
+
+    Safe when several processes create the same experiment at the same moment: the
+    losers of the race find the winner's experiment.
+
+    Args:
+        client: A client for the tracking store.
+        name: The experiment's name.
+        artifact_location: Where a new experiment keeps its files (the store's default
+            when None).
+
+    Returns:
+        The active experiment.
+    """
     experiment = client.get_experiment_by_name(name)
     if experiment is None:
         try:

@@ -62,6 +62,10 @@ def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def _forget_tracking_uri() -> Iterator[None]:
-    """Undo set_tracking_uri after each test (MLflow also exports it as MLFLOW_TRACKING_URI)."""
+    """Undo set_tracking_uri and workshop.join after each test.
+
+    MLflow exports the tracking URI as MLFLOW_TRACKING_URI; join sets the participant.
+    """
     yield
     mlflow.set_tracking_uri(None)
+    os.environ.pop("COURSE_PARTICIPANT", None)

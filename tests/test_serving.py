@@ -48,7 +48,7 @@ def test_an_interrupt_inside_the_block_still_stops_the_server(tracking):
 
 def test_a_model_that_does_not_exist_fails_with_the_servers_log(tracking):
     missing = "models:/m-00000000000000000000000000000000"
-    with pytest.raises(RuntimeError, match="The model server exited. Its log ends:"):  # noqa: SIM117
+    with pytest.raises(RuntimeError, match="The server exited. Its log ends:"):  # noqa: SIM117
         with serving.serve(missing, timeout=60):
             pass
 

@@ -1,0 +1,94 @@
+"""Join a shared tracking server as a named participant, and rank everyone's runs."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import mlflow
+import pandas as pd
+
+from helpers import compare, tracking
+from helpers.participant import PARTICIPANT_ENV
+
+#: The experiment a workshop shares unless the instructor names another.
+WORKSHOP_EXPERIMENT = "workshop"
+
+
+def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> tracking.Tracking:
+    """Point MLflow at the instructor's server, join the shared experiment, tag your runs.
+
+    After this call every run you start (with plain ``mlflow.start_run``) goes to the
+    shared experiment and carries your name in the tags ``participant`` and
+    ``mlflow.user``. Safe when a whole room joins at the same moment: the experiment is
+    created once and everyone's runs land in it (MLflow's own ``set_experiment(name)``
+    can leave the loser of that race without an active experiment).
+
+    Args:
+        server_url: The address the instructor gives, e.g. ``http://192.168.1.20:5000``.
+        name: Your name as the leaderboard should show it (letters, digits, space, ``.``,
+            ``_``, ``-``, ``@``; at most 64 characters).
+        experiment: The shared experiment's name.
+
+    Returns:
+        A :class:`helpers.tracking.Tracking` saying where runs go.
+
+    Raises:
+        ValueError: For an empty or odd name.
+        helpers.tracking.TrackingStoreUnreachableError: Within seconds, when no server
+            answers at that address.
+
+    Example:
+        >>> join("http://127.0.0.1:5000", "ana")  # doctest: +SKIP
+        Runs go to experiment 'workshop' on the tracking server http://127.0.0.1:5000.
+    """
+    if not isinstance(name, str) or not re.fullmatch(r"[\w .@-]{1,64}", name.strip() or "!"):
+        raise ValueError(f"name must be 1-64 letters, digits, spaces or . _ - @, got {name!r}")
+    if not server_url.startswith(("http://", "https://")):
+        raise ValueError(f"server_url must start with http:// or https://, got {server_url!r}")
+    tracking.check_reachable(server_url)
+    mlflow.set_tracking_uri(server_url)
+    shared = tracking.get_or_create_experiment(mlflow.MlflowClient(), experiment, None)
+    mlflow.set_experiment(experiment_id=shared.experiment_id)
+    os.environ[PARTICIPANT_ENV] = name.strip()
+    return tracking.Tracking(
+        experiment_name=shared.name,
+        experiment_id=shared.experiment_id,
+        tracking_uri=server_url,
+        kind="server",
+        artifact_location=shared.artifact_location,
+    )
+
+
+def leave() -> None:
+    """Stop tagging new runs with a participant's name (the tracking URI stays)."""
+    os.environ.pop(PARTICIPANT_ENV, None)
+
+
+def leaderboard(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.DataFrame:
+    """Rank participants by their best run.
+
+    Args:
+        runs: A run table of the shared experiment (:func:`helpers.compare.runs_table`).
+        metric: The metric to rank by, e.g. ``"mse"``.
+        mode: ``"min"`` or ``"max"``; guessed from the metric's name when None.
+
+    Returns:
+        One row per participant, best first: ``rank, participant, run_name, <metric>,
+        runs`` (how many runs each logged).
+
+    Raises:
+        ValueError: If the table has no ``participant`` column or no such metric.
+
+    Example:
+        >>> leaderboard(runs_table("workshop"), "mse")  # doctest: +SKIP
+    """
+    compare.check_column(runs, "participant", "column")
+    compare.check_column(runs, metric, "metric")
+    lower = (mode or ("max" if compare.higher_is_better(metric) else "min")) == "min"
+    scored = runs.dropna(subset=[metric, "participant"])
+    best = scored.sort_values(metric, ascending=lower, kind="stable").groupby("participant").head(1)
+    board = best[["participant", "run_name", metric]].sort_values(metric, ascending=lower)
+    board["runs"] = board["participant"].map(scored["participant"].value_counts())
+    board.insert(0, "rank", range(1, len(board) + 1))
+    return board.reset_index(drop=True)

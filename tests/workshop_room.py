@@ -1,0 +1,62 @@
+"""A room of participants logging to one server at once (for the SQLite and PostgreSQL tests)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+
+PARTICIPANT = Path(__file__).with_name("participant.py")
+
+
+def run_room(url: str, people: int, runs: int, folder: Path, timeout: float = 600) -> list[str]:
+    """Start ``people`` participant processes, release them together, return their outputs."""
+    env = {**os.environ, "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true"}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    go = folder / "go"
+    room = []
+    for n in range(people):
+        ready = folder / f"ready-{n}"
+        command = [
+            sys.executable,
+            str(PARTICIPANT),
+            url,
+            f"person{n:02d}",
+            str(runs),
+            str(ready),
+            str(go),
+        ]
+        room.append(
+            (
+                ready,
+                subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+                ),
+            )
+        )
+    deadline = time.monotonic() + timeout
+    while not all(ready.exists() or proc.poll() is not None for ready, proc in room):
+        assert time.monotonic() < deadline, "participants did not get ready in time"
+        time.sleep(0.1)
+    go.touch()  # everyone joins at the same moment
+    outputs = []
+    for _, proc in room:
+        out, _ = proc.communicate(timeout=max(1, deadline - time.monotonic()))
+        outputs.append(f"exit {proc.returncode}: {out.strip()[-500:]}")
+    return outputs
+
+
+def stored_runs(url: str) -> pd.DataFrame:
+    """Every run on the server, in every experiment, with its experiment's name."""
+    mlflow.set_tracking_uri(url)
+    client = mlflow.MlflowClient(url)
+    frames = []
+    for experiment in client.search_experiments():
+        runs = mlflow.search_runs([experiment.experiment_id], max_results=100_000)
+        frames.append(runs.assign(experiment=experiment.name))
+    return pd.concat(frames, ignore_index=True)
