@@ -1,4 +1,8 @@
-"""Command line of the kit: ``python -m helpers ui`` serves the MLflow UI on the kit's store."""
+"""Command line of the kit.
+
+``python -m helpers ui`` serves the MLflow UI on the kit's local store;
+``python -m helpers server`` runs a shared tracking server for a team or a workshop.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import argparse
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 from helpers import environment
 
@@ -27,12 +33,19 @@ def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
     """
     store = environment.store_dir()
     return [
-        sys.executable, "-m", "mlflow", "server",
-        "--backend-store-uri", f"sqlite:///{(store / 'mlflow.db').as_posix()}",
-        "--artifacts-destination", (store / "artifacts").as_posix(),
-        "--host", host,
-        "--port", str(port),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--backend-store-uri",
+        f"sqlite:///{(store / 'mlflow.db').as_posix()}",
+        "--artifacts-destination",
+        (store / "artifacts").as_posix(),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +62,28 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     ui = commands.add_parser("ui", help="serve the MLflow UI on the kit's local store")
     ui.add_argument("--port", type=int, default=5000, help="TCP port (default: 5000)")
+    shared = commands.add_parser("server", help="a shared tracking server for a workshop")
+    shared.add_argument("--port", type=int, default=5000, help="TCP port (default: 5000)")
+    shared.add_argument(
+        "--store",
+        type=Path,
+        default=Path("workshop-store"),
+        help="folder for runs and files (default: ./workshop-store)",
+    )
+    shared.add_argument("--backend-uri", help="a database instead, e.g. postgresql://...")
+    shared.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    shared.add_argument(
+        "--allowed-hosts",
+        default="",
+        help="comma-separated addresses participants use (needed with --host)",
+    )
     args = parser.parse_args(argv)
+    if args.command == "server":
+        return _serve_workshop(args)
     if args.command == "ui":
         if os.environ.get("MLFLOW_TRACKING_URI"):
             print("Note: MLFLOW_TRACKING_URI is set; this UI shows the kit's local store only.")
@@ -62,6 +96,31 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             return 0
     return 2
+
+
+def _serve_workshop(args: argparse.Namespace) -> int:
+    """Run a workshop server in the foreground until Ctrl+C."""
+    from helpers import server
+
+    allowed = [h for h in args.allowed_hosts.split(",") if h]
+    running = server.start(
+        args.store,
+        backend_uri=args.backend_uri,
+        port=args.port,
+        host=args.host,
+        allowed_hosts=allowed,
+    )
+    print(f"Workshop server at {running.url} (runs in {args.backend_uri or args.store}).")
+    print(f'Participants join with: helpers.workshop.join("{running.url}", "<their name>")')
+    print("Press Ctrl+C to stop.")
+    try:
+        while running.process.poll() is None:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    return 0
 
 
 if __name__ == "__main__":

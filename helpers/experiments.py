@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -12,7 +14,7 @@ from typing import Any
 import mlflow
 import mlflow.data
 import pandas as pd
-from mlflow.entities import Run
+from mlflow.entities import Metric, Param, Run
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.pipeline import Pipeline
@@ -236,6 +238,7 @@ def run_experiments(
     dataset_name: str = "data",
     log_models: bool = True,
     reuse: bool = False,
+    parent_run_id: str | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Run each spec as one MLflow run in the active experiment and return the results.
@@ -258,6 +261,7 @@ def run_experiments(
             run of it (same model and hyperparameters, data, split, seed and run name,
             fingerprinted in the ``spec_digest`` tag); return that run's results instead.
             Makes a notebook safe to re-run without piling up copies of the same runs.
+        parent_run_id: Log the runs as children of this run (and reuse only its children).
         progress: Print one line per run, the same whether it ran or was reused.
 
     Returns:
@@ -278,11 +282,13 @@ def run_experiments(
     rows = []
     for number, spec in enumerate(specs, start=1):
         digest = spec_digest(spec, data, target, seed)
-        earlier = _finished_run(digest, need_model=log_models) if reuse else None
+        earlier = _finished_run(digest, log_models, parent_run_id) if reuse else None
         if earlier is not None:
             row = _row_from_run(spec, earlier)
         else:
-            row = _run_one(spec, data, target, seed, dataset_name, log_models, digest)
+            row = _run_one(
+                spec, data, target, seed, dataset_name, log_models, digest, parent_run_id
+            )
         rows.append(row)
         if progress:
             print(f"[{number}/{len(specs)}] {row['run_name']}: mse={row['mse']:.4f}")
@@ -337,10 +343,13 @@ def library_tags() -> dict[str, str]:
     return {f"library.{name}": version for name, version in found.items()}
 
 
-def _finished_run(digest: str, need_model: bool) -> Run | None:
+def _finished_run(digest: str, need_model: bool, parent_run_id: str | None) -> Run | None:
     """Find the newest finished run of the active experiment with this digest (and a model)."""
+    query = f"tags.{SPEC_TAG} = '{digest}' and attributes.status = 'FINISHED'"
+    if parent_run_id:
+        query += f" and tags.mlflow.parentRunId = '{parent_run_id}'"
     found = mlflow.search_runs(
-        filter_string=f"tags.{SPEC_TAG} = '{digest}' and attributes.status = 'FINISHED'",
+        filter_string=query,
         order_by=["attributes.start_time DESC"],
         output_format="list",
     )
@@ -373,6 +382,7 @@ def _run_one(
     dataset_name: str,
     log_model: bool,
     digest: str,
+    parent_run_id: str | None = None,
 ) -> dict[str, Any]:
     """Fit, score and log one spec; return its row of results."""
     X_train, X_test, y_train, y_test = kit_data.split(
@@ -380,7 +390,7 @@ def _run_one(
     )
     model = seeded(spec.model, seed)
     tags = {SPEC_TAG: digest, **library_tags()}
-    with mlflow.start_run(run_name=spec.name, tags=tags) as run:
+    with mlflow.start_run(run_name=spec.name, tags=tags, parent_run_id=parent_run_id) as run:
         model.fit(X_train, y_train)
         predictions = model.predict(X_test)
         mse = float(mean_squared_error(y_test, predictions))
@@ -410,3 +420,114 @@ def _run_one(
         "model_uri": model_uri,
         "reused": False,
     }
+
+
+def run_sweep(
+    spec: RunSpec,
+    grid: Mapping[str, Sequence[Any]],
+    data: pd.DataFrame,
+    *,
+    parent_name: str,
+    metric: str = "rmse",
+    target: str = kit_data.TARGET,
+    seed: int = kit_data.SEED,
+    dataset_name: str = "data",
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Try every combination of ``grid`` as child runs of one parent run.
+
+    The parent records the search space (``grid.<param>`` params) and the best result
+    (``best_<metric>`` and the best child's params as ``best.<param>``). Children log no
+    model: a sweep only needs their metrics; log the winner's model afterwards. A sweep
+    that was interrupted and is started again continues under the same parent: children
+    already finished are reused, so its output is the same as an uninterrupted sweep's.
+
+    Args:
+        spec: The model, train size and features every child shares.
+        grid: Values to try per hyperparameter, e.g.
+            ``{"n_estimators": [10, 50], "max_depth": [2, 4]}``.
+        data: The data set.
+        parent_name: Run name of the parent, e.g. ``"forest-sweep"``.
+        metric: What "best" means: ``"rmse"``, ``"mse"`` (lower is better) or ``"r2"``.
+        target: Name of the target column.
+        seed: Seed of the split and of the models.
+        dataset_name: Name of the dataset input.
+        progress: Print one line per child.
+
+    Returns:
+        One row per child (as :func:`run_experiments`) plus a column per grid param, and
+        ``parent_run_id``.
+
+    Raises:
+        ValueError: For an empty grid, an empty list of values, or a parameter the model
+            does not accept; all before any run starts.
+
+    Example:
+        >>> grid = {"n_estimators": [10, 50], "max_depth": [2, 4]}
+        >>> results = run_sweep(spec, grid, data, parent_name="sweep")  # doctest: +SKIP
+    """
+    if not grid:
+        raise ValueError("grid must name at least one parameter, e.g. {'max_depth': [2, 4]}")
+    accepted = spec.model.get_params(deep=True)
+    unknown = [name for name in grid if name not in accepted]
+    if unknown:
+        valid = ", ".join(sorted(accepted))
+        raise ValueError(f"{spec.model_type} does not accept {unknown}; it accepts: {valid}")
+    empty = [name for name, values in grid.items() if isinstance(values, str) or not len(values)]
+    if empty:
+        raise ValueError(f"grid values must be non-empty lists; not for {empty}")
+    if metric not in ("rmse", "mse", "r2"):
+        raise ValueError(f"metric must be 'rmse', 'mse' or 'r2', got {metric!r}")
+    kit_data.check_columns(data, [*spec.features, target])
+    names = list(grid)
+    combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
+    children = [
+        RunSpec(
+            clone(spec.model).set_params(**combo),
+            spec.train_size,
+            spec.features,
+            ", ".join(f"{k}={v}" for k, v in combo.items()),
+        )
+        for combo in combos
+    ]
+    parent = _sweep_parent(parent_name, {f"grid.{k}": list(v) for k, v in grid.items()})
+    results = run_experiments(
+        children, data, target=target, seed=seed, dataset_name=dataset_name, log_models=False,
+        reuse=True, parent_run_id=parent, progress=progress,
+    )  # fmt: skip
+    for name in names:
+        results[name] = [combo[name] for combo in combos]
+    results["parent_run_id"] = parent
+    best = results.loc[results[metric].idxmax() if metric == "r2" else results[metric].idxmin()]
+    client = mlflow.MlflowClient()
+    client.log_batch(
+        parent,
+        metrics=[Metric(f"best_{metric}", float(best[metric]), int(time.time() * 1000), 0)],
+        params=[
+            Param(f"best.{k}", str(best[k])) for k in names if not _has_param(parent, f"best.{k}")
+        ],
+    )
+    client.set_tag(parent, "best_run_id", best["run_id"])
+    client.set_terminated(parent, "FINISHED")
+    return results
+
+
+def _sweep_parent(name: str, space: dict[str, list[Any]]) -> str:
+    """Find the sweep's parent run in the active experiment, or start one; return its ID."""
+    found = mlflow.search_runs(
+        filter_string=f"attributes.run_name = '{name}' and tags.sweep = 'parent'",
+        order_by=["attributes.start_time DESC"],
+        output_format="list",
+    )
+    if found:
+        return found[0].info.run_id
+    experiment_id = mlflow.tracking.fluent._get_experiment_id()  # no public getter (see compare)
+    client = mlflow.MlflowClient()
+    parent = client.create_run(experiment_id, run_name=name, tags={"sweep": "parent"})
+    client.log_batch(parent.info.run_id, params=[Param(k, str(v)) for k, v in space.items()])
+    return parent.info.run_id
+
+
+def _has_param(run_id: str, key: str) -> bool:
+    """Tell whether a run logged a param already (params cannot change once logged)."""
+    return key in mlflow.MlflowClient().get_run(run_id).data.params

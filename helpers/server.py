@@ -7,22 +7,23 @@ import functools
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from helpers import environment, processes
 
 #: Seconds to wait for the server to answer ``/health``.
 START_TIMEOUT = 90.0
 
+#: Seconds the server gets to finish open requests when stopped, before it is killed.
+STOP_GRACE = 1.0
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-@dataclass
 class TrackingServer:
-    """A running ``mlflow server``.
+    """A running ``mlflow server``; stop it with :meth:`stop` or use it in a ``with`` block.
 
     Attributes:
         url: Its address, e.g. ``http://127.0.0.1:5000``: what participants join.
@@ -30,18 +31,32 @@ class TrackingServer:
         process: The server process.
     """
 
-    url: str
-    backend_uri: str
-    process: subprocess.Popen
+    def __init__(self, url: str, backend_uri: str, process: subprocess.Popen, scratch: Any) -> None:
+        self.url, self.backend_uri, self.process = url, backend_uri, process
+        self._scratch = scratch
+        self._cleanup = functools.partial(processes.stop, process)
+        atexit.register(self._cleanup)  # a server left running when Python exits stops then
+
+    def stop(self) -> None:
+        """Stop the server and all its workers (safe to call twice)."""
+        processes.stop(self.process, grace=STOP_GRACE)
+        atexit.unregister(self._cleanup)
+        self._scratch.cleanup()
+
+    def __enter__(self) -> TrackingServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def __repr__(self) -> str:
         """Say what it serves, without the port (which changes every time)."""
         backend = "PostgreSQL" if self.backend_uri.startswith("postgresql") else "SQLite"
-        return f"MLflow tracking server on 127.0.0.1 (a free port), runs stored in {backend}"
+        running = "running" if self.process.poll() is None else "stopped"
+        return f"MLflow tracking server on 127.0.0.1 (a free port), runs in {backend}, {running}"
 
 
-@contextmanager
-def tracking_server(
+def start(
     store: Path | None = None,
     *,
     backend_uri: str | None = None,
@@ -50,14 +65,15 @@ def tracking_server(
     allowed_hosts: Sequence[str] = (),
     workers: int = 2,
     timeout: float = START_TIMEOUT,
-) -> Iterator[TrackingServer]:
-    """Run ``mlflow server`` for the length of a ``with`` block.
+) -> TrackingServer:
+    """Start ``mlflow server`` and wait until it answers.
 
     The server stores runs in ``store/mlflow.db`` (or ``backend_uri``, e.g. a PostgreSQL
     database) and the files clients upload in ``store/artifacts``. It listens on
     127.0.0.1 only, unless you name another address; then list the names clients use in
-    ``allowed_hosts`` (MLflow rejects other ``Host`` headers). On leaving the block, also
-    after an error or an interrupt, it is stopped with all its workers.
+    ``allowed_hosts`` (MLflow rejects other ``Host`` headers). Use it in a ``with`` block
+    to stop it on leaving, also after an error or an interrupt; otherwise call ``stop()``
+    (it is stopped anyway when Python exits).
 
     Args:
         store: Folder for the run database and files; a temporary one when None.
@@ -68,7 +84,7 @@ def tracking_server(
         workers: Server worker processes.
         timeout: Seconds to wait for the server to answer.
 
-    Yields:
+    Returns:
         A :class:`TrackingServer`; ``server.url`` is what clients connect to.
 
     Raises:
@@ -77,8 +93,8 @@ def tracking_server(
         ValueError: For a non-loopback host without ``allowed_hosts``.
 
     Example:
-        >>> with tracking_server() as server:  # doctest: +SKIP
-        ...     helpers.workshop.join(server.url, "ana")
+        >>> with start() as server:  # doctest: +SKIP
+        ...     helpers.workshop.join(server.url, "member_a")
     """
     if environment.is_databricks():
         raise RuntimeError(
@@ -91,26 +107,25 @@ def tracking_server(
             "(the addresses participants type), and read docs/workshop.md on basic-auth"
         )
     port = port or processes.free_port()
-    with tempfile.TemporaryDirectory(prefix="mlflow-server-") as scratch:
-        folder = Path(store) if store is not None else Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        backend = backend_uri or f"sqlite:///{(folder / 'mlflow.db').as_posix()}"
-        command = [
-            sys.executable, "-m", "mlflow", "server",
-            "--backend-store-uri", backend,
-            "--artifacts-destination", (folder / "artifacts").as_posix(),
-            "--host", host, "--port", str(port), "--workers", str(workers),
-        ]  # fmt: skip
-        if allowed_hosts:
-            command += ["--allowed-hosts", ",".join(allowed_hosts)]
-        log = Path(scratch) / "server.log"
-        process = processes.start(command, log)
-        cleanup = functools.partial(processes.stop, process)
-        atexit.register(cleanup)  # a server left running when Python exits is stopped then
-        try:
-            url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}"
-            processes.wait_until_up(url + "/health", process, timeout, log)
-            yield TrackingServer(url=url, backend_uri=backend, process=process)
-        finally:
-            processes.stop(process)
-            atexit.unregister(cleanup)
+    scratch = tempfile.TemporaryDirectory(prefix="mlflow-server-")
+    folder = Path(store) if store is not None else Path(scratch.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    backend = backend_uri or f"sqlite:///{(folder / 'mlflow.db').as_posix()}"
+    command = [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", backend,
+        "--artifacts-destination", (folder / "artifacts").as_posix(),
+        "--host", host, "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
+    if allowed_hosts:
+        command += ["--allowed-hosts", ",".join(allowed_hosts)]
+    log = Path(scratch.name) / "server.log"
+    process = processes.start(command, log)
+    url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}"
+    try:
+        processes.wait_until_up(url + "/health", process, timeout, log)
+    except BaseException:  # an interrupt while waiting must not leave the server behind
+        processes.stop(process)
+        scratch.cleanup()
+        raise
+    return TrackingServer(url=url, backend_uri=backend, process=process, scratch=scratch)

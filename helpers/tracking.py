@@ -213,8 +213,8 @@ def databricks_experiment_path(name: str, user: str | None = None) -> str:
         ``/Users/<user>/<name>`` for a short name.
 
     Example:
-        >>> databricks_experiment_path("first-experiment", user="ana@example.com")
-        '/Users/ana@example.com/first-experiment'
+        >>> databricks_experiment_path("first-experiment", user="learner@example.com")
+        '/Users/learner@example.com/first-experiment'
 
     """
     if name.startswith("/"):

@@ -39,7 +39,7 @@ def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> t
             answers at that address.
 
     Example:
-        >>> join("http://127.0.0.1:5000", "ana")  # doctest: +SKIP
+        >>> join("http://127.0.0.1:5000", "member_a")  # doctest: +SKIP
         Runs go to experiment 'workshop' on the tracking server http://127.0.0.1:5000.
     """
     if not isinstance(name, str) or not re.fullmatch(r"[\w .@-]{1,64}", name.strip() or "!"):

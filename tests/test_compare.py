@@ -86,7 +86,7 @@ def test_tidy_scales_to_ten_thousand_runs():
             "params.n_estimators": rng.integers(1, 100, n).astype(str),
             "params.max_depth": np.where(rng.random(n) < 0.5, "None", "3"),
             "tags.mlflow.runName": [f"run{i}" for i in range(n)],
-            "tags.mlflow.user": "ana",
+            "tags.mlflow.user": "member_a",
         }
     )
     table = compare.tidy(raw)

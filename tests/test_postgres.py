@@ -38,7 +38,7 @@ def database():
 
 
 def test_a_room_logs_to_a_server_on_postgresql(database, tmp_path):
-    with server.tracking_server(tmp_path / "files", backend_uri=database) as shared:
+    with server.start(tmp_path / "files", backend_uri=database) as shared:
         assert "PostgreSQL" in repr(shared)
         outputs = run_room(shared.url, people=10, runs=10, folder=tmp_path)
         runs = stored_runs(shared.url)

@@ -116,8 +116,8 @@ def test_setup_rejects_a_bad_experiment_name(bad):
 
 
 def test_databricks_experiment_path():
-    path = tracking.databricks_experiment_path("first-experiment", user="ana@example.com")
-    assert path == "/Users/ana@example.com/first-experiment"
+    path = tracking.databricks_experiment_path("first-experiment", user="learner@example.com")
+    assert path == "/Users/learner@example.com/first-experiment"
     assert tracking.databricks_experiment_path("/Shared/course", user="x") == "/Shared/course"
 
 

@@ -11,7 +11,7 @@ from helpers.processes import free_port
 
 def test_a_room_of_30_joins_at_once_and_every_run_lands_in_the_workshop(tmp_path):
     """Load: 30 participants, one fresh experiment, 20 runs each, loopback only."""
-    with server.tracking_server(tmp_path / "store") as shared:
+    with server.start(tmp_path / "store") as shared:
         started = time.monotonic()
         outputs = run_room(shared.url, people=30, runs=20, folder=tmp_path)
         elapsed = time.monotonic() - started
@@ -28,8 +28,8 @@ def test_a_room_of_30_joins_at_once_and_every_run_lands_in_the_workshop(tmp_path
 
 
 def test_join_names_the_participant_and_ranks_them(tmp_path, monkeypatch):
-    with server.tracking_server(tmp_path / "store") as shared:
-        for name, mse in (("ana", 3.0), ("ben", 1.5), ("ana", 2.0)):
+    with server.start(tmp_path / "store") as shared:
+        for name, mse in (("member_a", 3.0), ("member_b", 1.5), ("member_a", 2.0)):
             info = workshop.join(shared.url, name)
             with mlflow.start_run(run_name=f"{name}-{mse}"):
                 mlflow.log_metric("mse", mse)
@@ -41,26 +41,26 @@ def test_join_names_the_participant_and_ranks_them(tmp_path, monkeypatch):
         runs = compare.runs_table("workshop")
         board = workshop.leaderboard(runs, "mse")
     assert board.to_dict("records") == [
-        {"rank": 1, "participant": "ben", "run_name": "ben-1.5", "mse": 1.5, "runs": 1},
-        {"rank": 2, "participant": "ana", "run_name": "ana-2.0", "mse": 2.0, "runs": 2},
+        {"rank": 1, "participant": "member_b", "run_name": "member_b-1.5", "mse": 1.5, "runs": 1},
+        {"rank": 2, "participant": "member_a", "run_name": "member_a-2.0", "mse": 2.0, "runs": 2},
     ]
 
 
 def test_joining_a_server_that_is_not_there_fails_fast_with_a_hint():
     started = time.monotonic()
     with pytest.raises(tracking.TrackingStoreUnreachableError, match="Cannot reach the MLflow"):
-        workshop.join(f"http://127.0.0.1:{free_port()}", "ana")
+        workshop.join(f"http://127.0.0.1:{free_port()}", "member_a")
     assert time.monotonic() - started < 30, "MLflow's own retries would take minutes"
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "a" * 65, "ana; drop", None])
+@pytest.mark.parametrize("bad", ["", "   ", "a" * 65, "member; drop", None])
 def test_join_rejects_odd_names(bad):
     with pytest.raises(ValueError, match="name must be 1-64"):
         workshop.join("http://127.0.0.1:1", bad)
 
 
 def test_server_refuses_a_lan_address_without_allowed_hosts():
-    with pytest.raises(ValueError, match="allowed_hosts"), server.tracking_server(host="0.0.0.0"):
+    with pytest.raises(ValueError, match="allowed_hosts"), server.start(host="0.0.0.0"):
         pass
 
 
@@ -69,7 +69,7 @@ def test_server_is_refused_on_databricks_simulated(monkeypatch):
     monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "16.4")
     with (
         pytest.raises(RuntimeError, match="workspace is the shared tracking"),
-        server.tracking_server(),
+        server.start(),
     ):
         pass
 

@@ -1,0 +1,84 @@
+import mlflow
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.linear_model import Ridge
+
+from helpers import compare, data
+from helpers import tracking as kit_tracking
+from helpers.experiments import RunSpec, run_sweep
+
+GRID = {"alpha": [0.1, 1.0, 10.0], "fit_intercept": [True, False]}
+
+
+class FlakyRidge(RegressorMixin, BaseEstimator):
+    """A ridge model whose fit can be made to fail once, to interrupt a sweep half-way."""
+
+    fail_on: float | None = None
+
+    def __init__(self, alpha=1.0, fit_intercept=True):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+
+    def fit(self, X, y):
+        if FlakyRidge.fail_on == self.alpha:
+            FlakyRidge.fail_on = None
+            raise KeyboardInterrupt("interrupted half-way")
+        self.model_ = Ridge(alpha=self.alpha, fit_intercept=self.fit_intercept).fit(X, y)
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+def test_sweep_logs_children_under_one_parent_with_the_best(tracking):
+    frame = data.article_data()
+    spec = RunSpec(RandomForestRegressor(), 0.8, ["feature1", "feature2"])
+    grid = {"n_estimators": [5, 10], "max_depth": [2, 4, 6]}
+    results = run_sweep(spec, grid, frame, parent_name="sweep", progress=False)
+    assert len(results) == 6 and results["parent_run_id"].nunique() == 1
+    parent = mlflow.get_run(results["parent_run_id"][0])
+    assert parent.info.status == "FINISHED" and parent.data.tags["sweep"] == "parent"
+    assert parent.data.params["grid.max_depth"] == "[2, 4, 6]"
+    best = results.loc[results["rmse"].idxmin()]
+    assert parent.data.metrics["best_rmse"] == best["rmse"]
+    assert parent.data.params["best.max_depth"] == str(best["max_depth"])
+    assert parent.data.tags["best_run_id"] == best["run_id"]
+    children = compare.runs_table(filter=f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
+    assert sorted(children["run_name"]) == sorted(results["run_name"])
+    assert set(children["max_depth"]) == {2, 4, 6}
+    assert not any(mlflow.get_run(r).outputs.model_outputs for r in results["run_id"])
+
+
+def test_an_interrupted_sweep_resumes_and_prints_the_same(tracking, capsys):
+    frame = data.article_data()
+    spec = RunSpec(FlakyRidge(), 0.8, ["feature1", "feature2"])
+    run_sweep(spec, GRID, frame, parent_name="whole")
+    whole = capsys.readouterr().out
+
+    tracking_b = kit_tracking.setup("interrupted")
+    FlakyRidge.fail_on = 10.0
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, GRID, frame, parent_name="resumed")
+    capsys.readouterr()
+    resumed = run_sweep(spec, GRID, frame, parent_name="resumed")
+    assert capsys.readouterr().out == whole
+    runs = mlflow.search_runs([tracking_b.experiment_id])
+    assert len(runs) == 1 + 6 + 1, "one parent, six finished children, one failed child"
+    assert resumed["reused"].sum() == 4, "children finished before the interruption"
+
+
+def test_bad_grids_are_refused_before_any_run(tracking):
+    frame = data.article_data()
+    spec = RunSpec(RandomForestRegressor(), 0.8, ["feature1"])
+    with pytest.raises(
+        ValueError, match=r"does not accept \['n_trees'\]; it accepts: .*n_estimators"
+    ):
+        run_sweep(spec, {"n_trees": [10]}, frame, parent_name="p")
+    with pytest.raises(ValueError, match="grid must name at least one parameter"):
+        run_sweep(spec, {}, frame, parent_name="p")
+    with pytest.raises(ValueError, match=r"non-empty lists; not for \['max_depth'\]"):
+        run_sweep(spec, {"max_depth": []}, frame, parent_name="p")
+    with pytest.raises(ValueError, match="metric must be"):
+        run_sweep(spec, {"max_depth": [2]}, frame, parent_name="p", metric="mae")
+    assert mlflow.search_runs([tracking.experiment_id]).empty
