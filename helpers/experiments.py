@@ -359,19 +359,27 @@ def _finished_run(digest: str, need_model: bool, parent_run_id: str | None) -> R
     return None
 
 
-def _row_from_run(spec: RunSpec, run: Run) -> dict[str, Any]:
-    """Build the results row of a run logged earlier."""
-    outputs = run.outputs.model_outputs
+def _row(
+    spec: RunSpec, metrics: Mapping[str, float], run_id: str, model_uri: str | None, reused: bool
+) -> dict[str, Any]:
+    """Build one row of the results table."""
     return {
         "run_name": spec.name,
         "model_type": spec.model_type,
         "train_size": spec.train_size,
         "features": ", ".join(spec.features),
-        **{name: run.data.metrics[name] for name in ("mse", "rmse", "r2")},
-        "run_id": run.info.run_id,
-        "model_uri": f"models:/{outputs[0].model_id}" if outputs else None,
-        "reused": True,
+        **{name: metrics[name] for name in ("mse", "rmse", "r2")},
+        "run_id": run_id,
+        "model_uri": model_uri,
+        "reused": reused,
     }
+
+
+def _row_from_run(spec: RunSpec, run: Run) -> dict[str, Any]:
+    """Build the results row of a run logged earlier."""
+    outputs = run.outputs.model_outputs
+    model_uri = f"models:/{outputs[0].model_id}" if outputs else None
+    return _row(spec, run.data.metrics, run.info.run_id, model_uri, reused=True)
 
 
 def _run_one(
@@ -410,16 +418,7 @@ def _run_one(
             mlflow.data.from_pandas(training, name=dataset_name, targets=target), context="training"
         )
         model_uri = log_sklearn_model(model, X_train).model_uri if log_model else None
-    return {
-        "run_name": spec.name,
-        "model_type": spec.model_type,
-        "train_size": spec.train_size,
-        "features": ", ".join(spec.features),
-        **metrics,
-        "run_id": run.info.run_id,
-        "model_uri": model_uri,
-        "reused": False,
-    }
+    return _row(spec, metrics, run.info.run_id, model_uri, reused=False)
 
 
 def run_sweep(
