@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # this environment's programs first, as if it were activated.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test ui bench lint notebooks postgres clean
+.PHONY: lab test ui doctor bench lint notebooks postgres clean
 
 lab: $(STAMP)  ## Open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/
@@ -23,6 +23,9 @@ test: $(STAMP)  ## Lint, then run every test and notebook (pytest --nbval)
 
 ui: $(STAMP)  ## The MLflow UI on the kit's local store, at http://127.0.0.1:5000
 	$(BIN)/python -m helpers ui
+
+doctor: $(STAMP)  ## Preflight check: versions, store, UI port, a tracking server, notebooks
+	$(BIN)/python -m helpers doctor
 
 bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook times
 	$(BIN)/python benchmarks/bench_logging.py

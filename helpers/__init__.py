@@ -14,7 +14,7 @@ import importlib
 from types import ModuleType
 
 __all__ = [
-    "compare", "data", "environment", "experiments", "models", "plots", "processes",
+    "compare", "data", "doctor", "environment", "experiments", "models", "plots", "processes",
     "registry", "reproduce", "server", "serving", "tracking", "workshop",
 ]  # fmt: skip
 

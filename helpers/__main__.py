@@ -81,10 +81,26 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="comma-separated addresses participants use (needed with --host)",
     )
+    doctor = commands.add_parser("doctor", help="check this machine before a workshop")
+    doctor.add_argument("--port", type=int, default=5000, help="UI port to check (default: 5000)")
     args = parser.parse_args(argv)
+    if args.command == "doctor":
+        from helpers import doctor as checks
+
+        everything = [checks.check_python, checks.check_packages, checks.check_notebooks]
+        if not environment.is_databricks():
+            everything += [
+                checks.check_store,
+                lambda: checks.check_port(args.port),
+                checks.check_server,
+            ]
+        return checks.run(everything)
     if args.command == "server":
         return _serve_workshop(args)
     if args.command == "ui":
+        if environment.is_databricks():
+            print("On Databricks the MLflow UI is built in: Experiments in the left sidebar.")
+            return 1
         if os.environ.get("MLFLOW_TRACKING_URI"):
             print("Note: MLFLOW_TRACKING_URI is set; this UI shows the kit's local store only.")
         store = environment.store_dir()

@@ -12,6 +12,7 @@ Two defaults of ``mlflow.sklearn.log_model`` get in a learner's way:
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 from collections.abc import Iterable
 
 import mlflow
@@ -66,6 +67,19 @@ def pip_requirements(serialization_format: str = "skops") -> list[str]:
     ]
 
 
+def default_format() -> str:
+    """Pick the model format: skops where it is installed, else cloudpickle.
+
+    Returns:
+        ``"skops"`` or ``"cloudpickle"``.
+
+    Example:
+        >>> default_format() in ("skops", "cloudpickle")
+        True
+    """
+    return "skops" if importlib.util.find_spec("skops") is not None else "cloudpickle"
+
+
 def untrusted_types(model: BaseEstimator) -> list[str]:
     """List the types skops would refuse to load from a saved ``model``: the ones to review.
 
@@ -91,7 +105,7 @@ def log_sklearn_model(
     input_example: pd.DataFrame,
     *,
     name: str = "model",
-    serialization_format: str = "skops",
+    serialization_format: str | None = None,
     extra_trusted_types: Iterable[str] = (),
 ) -> ModelInfo:
     """Log a fitted scikit-learn model to the active run, fast and safely.
@@ -104,7 +118,9 @@ def log_sklearn_model(
         model: A fitted scikit-learn estimator or pipeline.
         input_example: Training features (a DataFrame); the first rows are stored.
         name: Name of the logged model (``mlflow.sklearn.log_model(name=...)``).
-        serialization_format: ``"skops"`` (safe, the default) or ``"cloudpickle"``.
+        serialization_format: ``"skops"`` (safe; the default where skops is installed) or
+            ``"cloudpickle"`` (the default where it is not, as on a bare Databricks
+            runtime, where it is also MLflow's own default).
         extra_trusted_types: Further skops types you have reviewed.
 
     Returns:
@@ -130,6 +146,8 @@ def log_sklearn_model(
     except NotFittedError as err:
         raise ValueError(f"{type(model).__name__} is not fitted yet: call .fit() first") from err
     example = input_example.head(EXAMPLE_ROWS)
+    if serialization_format is None:
+        serialization_format = default_format()
     skops = serialization_format == "skops"
     # Trusting a type the model does not contain is harmless, and saves a second dump.
     trusted = [*REVIEWED_TRUSTED_TYPES, *extra_trusted_types] if skops else None
