@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 from helpers import doctor
+from helpers.processes import free_port
 
 
 def test_every_check_passes_on_a_prepared_machine(fresh_store, tmp_path):
@@ -11,7 +12,7 @@ def test_every_check_passes_on_a_prepared_machine(fresh_store, tmp_path):
     lines = []
     code = doctor.run(
         [doctor.check_python, doctor.check_packages, lambda: doctor.check_notebooks(tmp_path),
-         doctor.check_store, lambda: doctor.check_port(_free_port()), doctor.check_server],
+         doctor.check_store, lambda: doctor.check_port(free_port()), doctor.check_server],
         out=lines.append,
     )  # fmt: skip
     assert code == 0, lines
@@ -76,9 +77,3 @@ def test_local_checks_are_skipped_on_databricks_simulated(monkeypatch):
     doctor.run(out=lines.append)
     assert lines[0].startswith("skip  store, ui port, tracking server: local only")
     assert not any("tracking server:" in line and "PASS" in line for line in lines)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -1,4 +1,3 @@
-import socket
 import subprocess
 import sys
 import time
@@ -10,12 +9,7 @@ from mlflow.tracking import MlflowClient
 
 from helpers import environment, tracking
 from helpers.__main__ import ui_command
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from helpers.processes import free_port
 
 
 def test_setup_creates_the_kits_store_and_makes_the_experiment_active(fresh_store):
