@@ -8,6 +8,8 @@ import mlflow
 import pandas as pd
 from mlflow.entities import ViewType
 
+from helpers import tracking
+
 #: Columns every run table has, in this order, before its params and metrics.
 BASE_COLUMNS = ["run_name"]
 #: Columns every run table has after its params, metrics and tags.
@@ -217,8 +219,7 @@ def check_column(runs: pd.DataFrame, column: str, role: str = "column") -> None:
 def _experiment_ids(experiment: str | Sequence[str] | None) -> list[str]:
     """Experiment names or IDs (or the active experiment) to a list of IDs."""
     if experiment is None:
-        active = mlflow.tracking.fluent._get_experiment_id()  # no public getter for the active ID
-        return [active]
+        return [tracking.active_experiment_id()]
     wanted = [experiment] if isinstance(experiment, str) else list(experiment)
     ids = []
     for item in wanted:

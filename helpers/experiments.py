@@ -20,7 +20,7 @@ from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.pipeline import Pipeline
 
 from helpers import data as kit_data
-from helpers import environment
+from helpers import environment, tracking
 from helpers.models import log_sklearn_model
 
 #: Columns of the table that :func:`run_experiments` returns.
@@ -520,7 +520,7 @@ def _sweep_parent(name: str, space: dict[str, list[Any]]) -> str:
     )
     if found:
         return found[0].info.run_id
-    experiment_id = mlflow.tracking.fluent._get_experiment_id()  # no public getter (see compare)
+    experiment_id = tracking.active_experiment_id()
     client = mlflow.MlflowClient()
     parent = client.create_run(experiment_id, run_name=name, tags={"sweep": "parent"})
     client.log_batch(parent.info.run_id, params=[Param(k, str(v)) for k, v in space.items()])

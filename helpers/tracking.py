@@ -155,6 +155,20 @@ def choose_tracking_uri() -> tuple[str, str]:
     return f"sqlite:///{(store / 'mlflow.db').as_posix()}", "local"
 
 
+def active_experiment_id() -> str:
+    """Return the ID of the experiment new runs go to.
+
+    Returns:
+        The active experiment's ID (MLflow's default experiment "0" when none was set).
+
+    Example:
+        >>> setup("first-experiment").experiment_id == active_experiment_id()  # doctest: +SKIP
+        True
+    """
+    # MLflow has no public getter for this; the fluent API resolves it the same way.
+    return mlflow.tracking.fluent._get_experiment_id()
+
+
 def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
     """Fail fast, with a hint, when a tracking URI cannot be reached.
 

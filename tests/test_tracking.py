@@ -1,13 +1,11 @@
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
 
-from helpers import environment, tracking
+from helpers import environment, processes, tracking
 from helpers.__main__ import ui_command
 from helpers.processes import free_port
 
@@ -129,19 +127,11 @@ def test_make_ui_serves_the_kits_store_and_setup_can_log_to_a_server(
     with mlflow.start_run(run_name="local-run"):
         mlflow.log_metric("mse", 1.5)
     port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(ui_command(port), stdout=log, stderr=subprocess.STDOUT)
+    log = tmp_path / "server.log"
+    server = processes.start(ui_command(port), log)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                tracking.check_reachable(url, timeout=2)
-                break
-            except tracking.TrackingStoreUnreachableError:
-                assert server.poll() is None, Path(log.name).read_text()
-                assert time.monotonic() < deadline, "server did not become healthy"
-                time.sleep(0.5)
+        processes.wait_until_up(url + "/health", server, 90, log)
         monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
         info = tracking.setup("seen-in-the-ui")
         assert info.kind == "server"
@@ -151,9 +141,7 @@ def test_make_ui_serves_the_kits_store_and_setup_can_log_to_a_server(
         with mlflow.start_run(run_name="server-run"):
             mlflow.log_metric("mse", 2.5)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        processes.stop(server)
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
     tracking.setup("seen-in-the-ui")
     names = sorted(mlflow.search_runs()["tags.mlflow.runName"])
