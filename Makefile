@@ -8,18 +8,31 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Strict: a broken link, a missing page or image, or any other warning fails the build.
+# Material for MkDocs announces its end of life (May 2027) on every build; it still gets
+# fixes until then, and mkdocs.yml is the format its successor (Zensical) reads.
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 # Commands started from the lab or the tests (`mlflow run`, `mlflow models serve`) find
 # this environment's programs first, as if it were activated.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test ui doctor bench lint notebooks postgres clean
+.PHONY: lab test docs screenshots ui doctor bench lint notebooks postgres browser clean
 
 lab: $(STAMP)  ## Open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/
 
-test: $(STAMP)  ## Lint, then run every test and notebook (pytest --nbval)
+test: $(STAMP)  ## Lint, build the website, then run every test and notebook (pytest --nbval)
 	$(BIN)/ruff check .
+	$(MKDOCS)
 	$(BIN)/python -m pytest
+
+docs: $(STAMP)  ## Build the course website into build/site (open build/site/index.html)
+	$(MKDOCS)
+	@echo "Website built: build/site/index.html"
+
+screenshots: $(STAMP)  ## Retake the MLflow UI pictures in docs/images/ui (needs Chromium)
+	$(BIN)/python tests/test_ui_screenshots.py
 
 ui: $(STAMP)  ## The MLflow UI on the kit's local store, at http://127.0.0.1:5000
 	$(BIN)/python -m helpers ui
@@ -43,11 +56,14 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place, on a fresh store (wh
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,docs]"
 	touch $(STAMP)
 
 postgres:  ## Start a local PostgreSQL server (Debian/Ubuntu, as root) for the workshop test
 	bash tools/postgres.sh
+
+browser:  ## Install Debian's Chromium (as root) for the browser test and `make screenshots`
+	bash tools/chromium.sh
 
 clean:  ## Remove the virtual environment (the store in mlflow-store/ is kept)
 	rm -rf $(VENV)

@@ -26,7 +26,7 @@ def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
     Returns:
         The command as a list, ready for ``subprocess``.
 
-    Example:
+    Examples:
         >>> ui_command()[1:4]
         ['-m', 'mlflow', 'server']
 

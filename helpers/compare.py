@@ -60,7 +60,7 @@ def runs_table(
     Raises:
         ValueError: If an experiment name does not exist (the message lists those that do).
 
-    Example:
+    Examples:
         >>> table = runs_table("01-first-experiment", order_by=["metrics.mse ASC"])
         >>> table[["run_name", "model_type", "mse"]].head(3)  # doctest: +SKIP
     """
@@ -84,7 +84,7 @@ def tidy(raw: pd.DataFrame, include_internal: bool = False) -> pd.DataFrame:
     Returns:
         The tidy table.
 
-    Example:
+    Examples:
         >>> tidy(pd.DataFrame(columns=["run_id", "status", "start_time", "end_time"])).columns[0]
         'run_name'
     """
@@ -155,7 +155,7 @@ def best_run(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.Ser
         ValueError: If the metric is not in the table, the mode is not min/max, or no run
             has a value.
 
-    Example:
+    Examples:
         >>> table = pd.DataFrame({"run_name": ["a", "b"], "mse": [2.0, 1.0]})
         >>> best_run(table, "mse")["run_name"]
         'b'
@@ -179,7 +179,7 @@ def higher_is_better(metric: str) -> bool:
     Returns:
         True for scores (r2, accuracy, auc, f1, ...), False for errors and losses.
 
-    Example:
+    Examples:
         >>> higher_is_better("r2"), higher_is_better("rmse")
         (True, False)
     """
@@ -201,7 +201,7 @@ def check_column(runs: pd.DataFrame, column: str, role: str = "column") -> None:
     Raises:
         ValueError: Naming the column and listing those of that role that exist.
 
-    Example:
+    Examples:
         >>> check_column(pd.DataFrame({"mse": [1.0]}), "mse", "metric")
     """
     if column in runs.columns:

@@ -28,7 +28,7 @@ def article_data(n_rows: int = 100, seed: int = SEED) -> pd.DataFrame:
     Returns:
         A DataFrame with columns ``feature1``, ``feature2`` and ``y``.
 
-    Example:
+    Examples:
         >>> article_data().shape
         (100, 3)
 
@@ -51,7 +51,7 @@ def diabetes() -> pd.DataFrame:
     Returns:
         A DataFrame with the ten features and ``y``.
 
-    Example:
+    Examples:
         >>> diabetes().shape
         (442, 11)
 
@@ -84,7 +84,7 @@ def split(
     Raises:
         ValueError: For an unknown column or a train size outside (0, 1).
 
-    Example:
+    Examples:
         >>> X_train, X_test, y_train, y_test = split(article_data(), ["feature1"], 0.8)
         >>> len(X_train), len(X_test)
         (80, 20)
@@ -107,7 +107,7 @@ def check_columns(data: pd.DataFrame, columns: list[str]) -> None:
     Raises:
         ValueError: Naming the missing columns and the ones that exist.
 
-    Example:
+    Examples:
         >>> check_columns(article_data(), ["feature1", "y"])
 
     """
@@ -127,7 +127,7 @@ def check_train_size(train_size: float) -> None:
     Raises:
         ValueError: Naming the bad value.
 
-    Example:
+    Examples:
         >>> check_train_size(0.8)
 
     """

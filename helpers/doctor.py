@@ -106,7 +106,7 @@ def check_packages(requirements: Sequence[str] | None = None) -> Result:
             "packages",
             False,
             "; ".join(problems),
-            'reinstall the kit: `make clean lab`, or `pip install -e ".[lab,test]"`',
+            'reinstall the kit: `make clean lab`, or `pip install -e ".[lab,test,docs]"`',
         )
     return Result("packages", True, ", ".join(found))
 
@@ -242,7 +242,7 @@ def run(
     Returns:
         0 when every check passed, 1 otherwise (an exit code).
 
-    Example:
+    Examples:
         >>> run([check_python])  # doctest: +SKIP
         PASS  python: 3.11.7 (needs 3.10 or newer)
     """

@@ -24,7 +24,7 @@ def runtime() -> str:
         ``"databricks-serverless"``, ``"databricks-classic"`` or ``"local"``, read from the
         environment variables that Databricks sets.
 
-    Example:
+    Examples:
         >>> runtime() in {"local", "databricks-classic", "databricks-serverless"}
         True
 
@@ -42,7 +42,7 @@ def is_databricks() -> bool:
     Returns:
         True on Databricks, False elsewhere.
 
-    Example:
+    Examples:
         >>> isinstance(is_databricks(), bool)
         True
 
@@ -57,7 +57,7 @@ def course_root() -> Path | None:
         The folder that holds ``helpers/``, ``notebooks/`` and ``pyproject.toml``, or None
         when the package was installed elsewhere (for example into site-packages).
 
-    Example:
+    Examples:
         >>> root = course_root()
         >>> root is None or (root / "notebooks").is_dir()
         True
@@ -80,7 +80,7 @@ def store_dir() -> Path:
     Returns:
         An absolute path; the folder may not exist yet.
 
-    Example:
+    Examples:
         >>> store_dir().is_absolute()
         True
 
@@ -103,7 +103,7 @@ def display_path(path: Path) -> str:
         The path relative to the course folder when inside it, ``~/...`` when inside the
         home folder, else the path unchanged.
 
-    Example:
+    Examples:
         >>> display_path(Path.home() / "x")
         '~/x'
 
@@ -126,7 +126,7 @@ def versions(packages: tuple[str, ...] = CORE_PACKAGES) -> dict[str, str]:
         ``{"python": "3.11.7", "mlflow": "3.17.2", ...}``; a missing package maps to
         ``"not installed"``.
 
-    Example:
+    Examples:
         >>> versions(("mlflow",))["python"] == platform.python_version()
         True
 

@@ -48,7 +48,7 @@ class RunSpec:
         features: Feature column names, e.g. ``["feature1", "feature2"]``.
         run_name: Name of the MLflow run; made from the other fields when None.
 
-    Example:
+    Examples:
         >>> from sklearn.linear_model import LinearRegression
         >>> RunSpec(LinearRegression(), 0.8, ["feature1"]).name
         'LinearRegression_Train80_feature1'
@@ -100,7 +100,7 @@ def model_type(model: BaseEstimator) -> str:
         The class name, e.g. ``"RandomForestRegressor"``; for a pipeline the steps'
         class names joined by ``+``, e.g. ``"StandardScaler+MLPRegressor"``.
 
-    Example:
+    Examples:
         >>> from sklearn.linear_model import LinearRegression
         >>> model_type(LinearRegression())
         'LinearRegression'
@@ -121,7 +121,7 @@ def hyperparameters(model: BaseEstimator) -> dict[str, Any]:
         ``get_params(deep=True)`` without values that are objects (pipeline steps);
         tuples of plain values, such as ``hidden_layer_sizes=(64, 32)``, are kept.
 
-    Example:
+    Examples:
         >>> from sklearn.ensemble import RandomForestRegressor
         >>> hyperparameters(RandomForestRegressor(n_estimators=50))["n_estimators"]
         50
@@ -147,7 +147,7 @@ def seeded(model: BaseEstimator, seed: int) -> BaseEstimator:
     Returns:
         An unfitted clone; seeds that were already set are kept.
 
-    Example:
+    Examples:
         >>> from sklearn.ensemble import RandomForestRegressor
         >>> seeded(RandomForestRegressor(), 42).random_state
         42
@@ -175,7 +175,7 @@ def as_specs(specs: Sequence[RunSpec | Mapping[str, Any]]) -> list[RunSpec]:
     Raises:
         ValueError: For an empty list or a dict with unknown or missing keys.
 
-    Example:
+    Examples:
         >>> from sklearn.linear_model import LinearRegression
         >>> as_specs([{"model": LinearRegression(), "train_size": 0.5, "features": ["x"]}])[0].name
         'LinearRegression_Train50_x'
@@ -211,7 +211,7 @@ def article_specs() -> list[RunSpec]:
     Returns:
         Four RunSpecs with the article's run names.
 
-    Example:
+    Examples:
         >>> [spec.name for spec in article_specs()][:2]
         ['LinearRegression_Train80_Feature1', 'LinearRegression_Train50_Feature1']
     """
@@ -272,7 +272,7 @@ def run_experiments(
         ValueError: For an empty spec list, an unknown feature or target column.
         TypeError: For a model that is not a scikit-learn estimator.
 
-    Example:
+    Examples:
         >>> specs = article_specs()
         >>> results = run_experiments(specs, kit_data.article_data())  # doctest: +SKIP
     """
@@ -307,7 +307,7 @@ def spec_digest(spec: RunSpec, data: pd.DataFrame, target: str, seed: int) -> st
     Returns:
         16 hex digits; equal for two runs that must give the same result.
 
-    Example:
+    Examples:
         >>> spec = article_specs()[0]
         >>> len(spec_digest(spec, kit_data.article_data(), "y", 42))
         16
@@ -335,7 +335,7 @@ def library_tags() -> dict[str, str]:
     Returns:
         ``{"library.python": "3.11.7", "library.scikit-learn": "1.9.1", ...}``.
 
-    Example:
+    Examples:
         >>> sorted(library_tags())[:2]
         ['library.mlflow', 'library.numpy']
     """
@@ -461,7 +461,7 @@ def run_sweep(
         ValueError: For an empty grid, an empty list of values, or a parameter the model
             does not accept; all before any run starts.
 
-    Example:
+    Examples:
         >>> grid = {"n_estimators": [10, 50], "max_depth": [2, 4]}
         >>> results = run_sweep(spec, grid, data, parent_name="sweep")  # doctest: +SKIP
     """

@@ -52,7 +52,7 @@ def pip_requirements(serialization_format: str = "skops") -> list[str]:
     Returns:
         For example ``["mlflow==3.17.2", "scikit-learn==1.9.1", "skops==0.16.0", ...]``.
 
-    Example:
+    Examples:
         >>> any(r.startswith("scikit-learn==") for r in pip_requirements())
         True
 
@@ -73,7 +73,7 @@ def default_format() -> str:
     Returns:
         ``"skops"`` or ``"cloudpickle"``.
 
-    Example:
+    Examples:
         >>> default_format() in ("skops", "cloudpickle")
         True
     """
@@ -89,7 +89,7 @@ def untrusted_types(model: BaseEstimator) -> list[str]:
     Returns:
         Fully qualified type names, e.g. ``["sklearn.tree._tree.Tree"]`` for a forest.
 
-    Example:
+    Examples:
         >>> from sklearn.linear_model import LinearRegression
         >>> untrusted_types(LinearRegression().fit([[0], [1]], [0, 1]))
         []
@@ -131,7 +131,7 @@ def log_sklearn_model(
         ValueError: If it is not fitted, or needs a skops type nobody has reviewed (the
             message names it).
 
-    Example:
+    Examples:
         >>> with mlflow.start_run():  # doctest: +SKIP
         ...     info = log_sklearn_model(model, X_train)
 

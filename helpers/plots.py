@@ -78,7 +78,7 @@ def model_color(model_type: str) -> str:
     Returns:
         A hex colour; fixed for the course's models, derived from the name otherwise.
 
-    Example:
+    Examples:
         >>> model_color("LinearRegression")
         '#1f77b4'
     """
@@ -109,7 +109,7 @@ def bar(
     Returns:
         The :class:`Chart`; ``ax_.patches`` are the bars, best first.
 
-    Example:
+    Examples:
         >>> chart = bar(runs, "mse")  # doctest: +SKIP
     """
     check_column(runs, metric, "metric")
@@ -161,7 +161,7 @@ def box(
     Raises:
         ValueError: For an unknown column or too many groups.
 
-    Example:
+    Examples:
         >>> chart = box(runs, "mse", by="train_size")  # doctest: +SKIP
     """
     check_column(runs, metric, "metric")
@@ -231,7 +231,7 @@ def contour(runs: pd.DataFrame, x: str, y: str, metric: str, *, ax: Axes | None 
     Raises:
         ValueError: For an unknown or non-numeric param.
 
-    Example:
+    Examples:
         >>> chart = contour(runs, "n_estimators", "max_depth", "mse")  # doctest: +SKIP
     """
     check_column(runs, metric, "metric")
@@ -324,7 +324,7 @@ def parallel_coordinates(
     Returns:
         The :class:`Chart`; ``ax_.collections[0]`` holds one line per run.
 
-    Example:
+    Examples:
         >>> chart = parallel_coordinates(runs, ["train_size", "n_estimators"], "mse")
     """
     if isinstance(params, str) or not params:
@@ -399,7 +399,7 @@ def scatter(
     Returns:
         The :class:`Chart`; ``ax_.collections`` hold the dots.
 
-    Example:
+    Examples:
         >>> chart = scatter(runs, "train_size", "mse", color_by="model_type")  # doctest: +SKIP
     """
     check_column(runs, x, "param")
@@ -473,7 +473,7 @@ def metric_history(
     Raises:
         ValueError: For an unknown metric, or if no run has a history for it.
 
-    Example:
+    Examples:
         >>> chart = metric_history(runs.head(5), "mse_by_trees")  # doctest: +SKIP
     """
     check_column(runs, metric, "metric")

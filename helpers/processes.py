@@ -21,7 +21,7 @@ def free_port() -> int:
     Returns:
         A port number.
 
-    Example:
+    Examples:
         >>> 1024 < free_port() < 65536
         True
     """

@@ -34,7 +34,7 @@ def model_name(name: str, catalog: str = DEFAULT_CATALOG, schema: str = DEFAULT_
         ValueError: If the name is empty or has characters other than letters, digits,
             ``_`` and ``-``.
 
-    Example:
+    Examples:
         >>> model_name("article_forest", catalog="main")  # doctest: +SKIP
         'article_forest'
     """
@@ -61,7 +61,7 @@ def register(source: str, name: str) -> ModelVersion:
     Raises:
         ValueError: If the run logged no model, or the source does not exist.
 
-    Example:
+    Examples:
         >>> version = register(results["model_uri"][3], "article_forest")  # doctest: +SKIP
         >>> version.version  # doctest: +SKIP
         '1'
@@ -94,7 +94,7 @@ def set_alias(name: str, alias: str, version: str | int) -> ModelVersion:
         ValueError: If the model or the version does not exist (the message lists the
             versions that do).
 
-    Example:
+    Examples:
         >>> set_alias("article_forest", "champion", 1)  # doctest: +SKIP
     """
     client = mlflow.MlflowClient()
@@ -120,7 +120,7 @@ def versions(name: str) -> pd.DataFrame:
     Raises:
         ValueError: If no model has that name (the message lists those that exist).
 
-    Example:
+    Examples:
         >>> versions("article_forest")[["version", "aliases"]]  # doctest: +SKIP
     """
     client = mlflow.MlflowClient()

@@ -98,7 +98,7 @@ def rebuild(
         ValueError: If the run does not exist, did not record what a rebuild needs, or its
             data set is not available.
 
-    Example:
+    Examples:
         >>> rebuild(results["run_id"][3])  # doctest: +SKIP
         Run 'RandomForest_Train80_Feature1+2': reproduced exactly.
     """
@@ -170,7 +170,7 @@ def build_model(model_type: str, params: dict[str, str]) -> BaseEstimator:
     Raises:
         ValueError: If a class name is not a scikit-learn estimator.
 
-    Example:
+    Examples:
         >>> build_model("RandomForestRegressor", {"n_estimators": "50", "max_depth": "None"})
         RandomForestRegressor(n_estimators=50)
     """

@@ -92,7 +92,7 @@ def start(
             server does not start (the message ends with its log).
         ValueError: For a non-loopback host without ``allowed_hosts``.
 
-    Example:
+    Examples:
         >>> with start() as server:  # doctest: +SKIP
         ...     helpers.workshop.join(server.url, "member_a")
     """

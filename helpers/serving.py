@@ -80,7 +80,7 @@ def serve(
         RuntimeError: On Databricks (use Model Serving there), or if the server does not
             start (the message ends with its log).
 
-    Example:
+    Examples:
         >>> with serve("models:/article_forest@champion") as endpoint:  # doctest: +SKIP
         ...     endpoint.predict(X_test.head())
     """

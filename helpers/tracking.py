@@ -100,7 +100,7 @@ def setup(experiment_name: str) -> Tracking:
         ValueError: If the name is empty.
         TrackingStoreUnreachableError: If the store cannot be reached (within seconds).
 
-    Example:
+    Examples:
         >>> tracking = setup("first-experiment")  # doctest: +SKIP
         >>> tracking  # doctest: +SKIP
         Runs go to experiment 'first-experiment' in the kit's local SQLite store ...
@@ -139,7 +139,7 @@ def choose_tracking_uri() -> tuple[str, str]:
         ``(uri, kind)`` with kind one of ``"local"``, ``"sqlite"``, ``"server"``,
         ``"databricks"``, ``"database"``. Creates the local store's folder if needed.
 
-    Example:
+    Examples:
         >>> uri, kind = choose_tracking_uri()  # doctest: +SKIP
         >>> kind
         'local'
@@ -161,7 +161,7 @@ def active_experiment_id() -> str:
     Returns:
         The active experiment's ID (MLflow's default experiment "0" when none was set).
 
-    Example:
+    Examples:
         >>> setup("first-experiment").experiment_id == active_experiment_id()  # doctest: +SKIP
         True
     """
@@ -181,7 +181,7 @@ def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
     Raises:
         TrackingStoreUnreachableError: With what failed and what to do about it.
 
-    Example:
+    Examples:
         >>> check_reachable("http://127.0.0.1:9")  # doctest: +SKIP
         Traceback (most recent call last):
         TrackingStoreUnreachableError: Cannot reach the MLflow tracking server ...
@@ -226,7 +226,7 @@ def databricks_experiment_path(name: str, user: str | None = None) -> str:
     Returns:
         ``/Users/<user>/<name>`` for a short name.
 
-    Example:
+    Examples:
         >>> databricks_experiment_path("first-experiment", user="learner@example.com")
         '/Users/learner@example.com/first-experiment'
 

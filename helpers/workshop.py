@@ -38,7 +38,7 @@ def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> t
         helpers.tracking.TrackingStoreUnreachableError: Within seconds, when no server
             answers at that address.
 
-    Example:
+    Examples:
         >>> join("http://127.0.0.1:5000", "member_a")  # doctest: +SKIP
         Runs go to experiment 'workshop' on the tracking server http://127.0.0.1:5000.
     """
@@ -80,7 +80,7 @@ def leaderboard(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.
     Raises:
         ValueError: If the table has no ``participant`` column or no such metric.
 
-    Example:
+    Examples:
         >>> leaderboard(runs_table("workshop"), "mse")  # doctest: +SKIP
     """
     compare.check_column(runs, "participant", "column")

@@ -19,7 +19,7 @@ def pyproject() -> dict:
 
 
 # Packages that conda-forge names differently from PyPI.
-CONDA_NAMES = {"psycopg[binary]": "psycopg"}
+CONDA_NAMES = {"psycopg[binary]": "psycopg", "mkdocstrings[python]": "mkdocstrings-python"}
 
 
 def normalise(requirement: str) -> str:
@@ -57,7 +57,8 @@ def test_ci_runs_exactly_the_readme_test_command():
         for line in ci.splitlines()
         if line and not line.startswith(("#", "set ", "cd "))
     ]
-    assert commands == ["make postgres", "make test"], "services first, then the README's command"
+    expected = ["make postgres", "make browser", "make test"]
+    assert commands == expected, "services first, then the README's command"
 
 
 def test_importing_helpers_has_no_side_effects(tmp_path):
