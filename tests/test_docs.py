@@ -1,0 +1,104 @@
+"""The course website: what it lists, what it shows, and that a broken link fails it."""
+
+import html
+import importlib
+import inspect
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+import helpers
+from helpers import doctor
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "mkdocs.yml"
+
+
+def nav_entries(nav: list) -> list[str]:
+    """Every page of the nav, in order, whatever the nesting."""
+    pages = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        pages += nav_entries(value) if isinstance(value, list) else [value]
+    return pages
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The website, built from this checkout into a temporary folder (strict mode)."""
+    out = tmp_path_factory.mktemp("site")
+    build(load_config(str(CONFIG), site_dir=str(out)))
+    return out
+
+
+def test_the_nav_lists_every_notebook_in_order_and_every_helper_module():
+    pages = nav_entries(yaml.safe_load(CONFIG.read_text())["nav"])
+    notebooks = [p.removeprefix("notebooks/") for p in pages if p.startswith("notebooks/")]
+    assert notebooks == list(doctor.NOTEBOOKS)
+    reference = {p.removeprefix("reference/") for p in pages if p.startswith("reference/")}
+    assert reference == {f"{module}.md" for module in helpers.__all__} | {"index.md"}
+    for module in helpers.__all__:
+        assert f"::: helpers.{module}" in (ROOT / "docs" / "reference" / f"{module}.md").read_text()
+
+
+def test_every_notebook_page_shows_its_committed_outputs(site):
+    for name in doctor.NOTEBOOKS:
+        notebook = json.loads((ROOT / "notebooks" / name).read_text())
+        page = (site / "notebooks" / name.replace(".ipynb", ".html")).read_text()
+        texts = [
+            "".join(output["text"])
+            for cell in notebook["cells"] if cell["cell_type"] == "code"
+            for output in cell.get("outputs", []) if output.get("name") == "stdout"
+        ]  # fmt: skip
+        assert texts, f"{name} has no printed output to look for"
+        for text in texts:
+            first_line = text.strip().splitlines()[0].strip()
+            assert html.escape(first_line, quote=False) in page, (name, first_line)
+        pictures = sum(
+            "image/png" in output.get("data", {})
+            for cell in notebook["cells"] if cell["cell_type"] == "code"
+            for output in cell.get("outputs", [])
+        )  # fmt: skip
+        assert page.count("data:image/png;base64,") >= pictures, name
+        assert (site / "notebooks" / name).exists(), f"no download of {name}"
+
+
+def test_the_reference_documents_every_public_function(site):
+    for module_name in helpers.__all__:
+        module = importlib.import_module(f"helpers.{module_name}")
+        page = (site / "reference" / f"{module_name}.html").read_text()
+        public = [
+            name for name, member in vars(module).items()
+            if not name.startswith("_")
+            and (inspect.isfunction(member) or inspect.isclass(member))
+            and member.__module__ == module.__name__
+        ]  # fmt: skip
+        assert public, module_name
+        for name in public:
+            assert f'id="helpers.{module_name}.{name}"' in page, f"helpers.{module_name}.{name}"
+
+
+def test_the_ui_page_shows_every_screenshot(site):
+    pictures = {p.name for p in (ROOT / "docs" / "images" / "ui").glob("*.png")}
+    shown = set(re.findall(r'src="images/ui/([\w-]+\.png)"', (site / "ui.html").read_text()))
+    assert shown == pictures and len(pictures) == 5
+    for picture in pictures:
+        assert (site / "images" / "ui" / picture).stat().st_size > 20_000
+
+
+def test_a_broken_link_fails_the_build(tmp_path, caplog):
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    with (docs / "index.md").open("a") as index:
+        index.write("\nSee [the missing page](no-such-page.md).\n")
+    config = load_config(str(CONFIG), docs_dir=str(docs), site_dir=str(tmp_path / "site"))
+    with pytest.raises(Abort, match="1 warnings in strict mode"):
+        build(config)
+    assert "no-such-page.md" in caplog.text
