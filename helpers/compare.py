@@ -75,7 +75,7 @@ def runs_table(
 
 
 def tidy(raw: pd.DataFrame, include_internal: bool = False) -> pd.DataFrame:
-    """Turn the DataFrame of ``mlflow.search_runs`` into a run table (see :func:`runs_table`).
+    """Turn the DataFrame of ``mlflow.search_runs`` into a run table (see ``runs_table()``).
 
     Args:
         raw: What ``mlflow.search_runs`` returned.
@@ -143,7 +143,7 @@ def best_run(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.Ser
     """Return the row of the best run by a metric.
 
     Args:
-        runs: A run table (:func:`runs_table`) or any DataFrame with the metric column.
+        runs: A run table (``runs_table()``) or any DataFrame with the metric column.
         metric: Column to rank by, e.g. ``"mse"``.
         mode: ``"min"`` or ``"max"``; when None, ``"max"`` for scores such as ``r2`` and
             ``accuracy`` and ``"min"`` for everything else (errors, losses).

@@ -234,7 +234,7 @@ def run(
     """Run the checks, print a line each and a verdict.
 
     Args:
-        checks: Functions returning a :class:`Result`; all of the above when None (the
+        checks: Functions returning a ``Result``; all of the above when None (the
             local-only ones are skipped on Databricks).
         out: Where lines go.
         port: The UI port to check.

@@ -23,7 +23,7 @@ from helpers import data as kit_data
 from helpers import environment, tracking
 from helpers.models import log_sklearn_model
 
-#: Columns of the table that :func:`run_experiments` returns.
+#: Columns of the table that ``run_experiments()`` returns.
 RESULT_COLUMNS = [
     "run_name", "model_type", "train_size", "features", "mse", "rmse", "r2", "run_id", "model_uri",
     "reused",
@@ -163,7 +163,7 @@ def seeded(model: BaseEstimator, seed: int) -> BaseEstimator:
 
 
 def as_specs(specs: Sequence[RunSpec | Mapping[str, Any]]) -> list[RunSpec]:
-    """Turn a list of :class:`RunSpec` or of the article's dicts into specs.
+    """Turn a list of ``RunSpec`` or of the article's dicts into specs.
 
     Args:
         specs: RunSpecs, or dicts with keys ``model``, ``train_size``, ``features`` and
@@ -206,7 +206,7 @@ def article_specs() -> list[RunSpec]:
 
     Linear regression against a random forest (``n_estimators=50``), 80% or 50% of the rows
     for training, ``feature1`` alone or with ``feature2``. The forests have no seed, as in
-    the article; :func:`run_experiments` fixes it.
+    the article; ``run_experiments()`` fixes it.
 
     Returns:
         Four RunSpecs with the article's run names.
@@ -454,7 +454,7 @@ def run_sweep(
         progress: Print one line per child.
 
     Returns:
-        One row per child (as :func:`run_experiments`) plus a column per grid param, and
+        One row per child (as ``run_experiments()``) plus a column per grid param, and
         ``parent_run_id``.
 
     Raises:

@@ -2,7 +2,7 @@
 
 MLflow asks each registered run-context provider for tags whenever a run starts. This one
 is registered in ``pyproject.toml`` (entry point group ``mlflow.run_context_provider``) and
-is active once :func:`helpers.workshop.join` has named the participant. It imports only
+is active once ``helpers.workshop.join()`` has named the participant. It imports only
 MLflow's plugin base class, because MLflow loads it while ``import mlflow`` is running.
 """
 

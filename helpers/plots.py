@@ -1,14 +1,13 @@
 """Comparison charts drawn from a run table: the charts of the MLflow experiment UI, in code.
 
-Every chart takes a run table (:func:`helpers.compare.runs_table`), draws on ``ax`` (a new
+Every chart takes a run table (``helpers.compare.runs_table()``), draws on ``ax`` (a new
 figure only when none is given), labels its axes and title, colours runs by model type
 the same way in every chart, leaves out runs with missing values (and says so), and
-returns a :class:`Chart` holding ``ax_`` and ``figure_``. None calls ``plt.show()``.
+returns a ``Chart`` holding ``ax_`` and ``figure_``. None calls ``plt.show()``.
 
-Example::
-
-    chart = plots.bar(runs_table("01-first-experiment"), "mse")
-    mlflow.log_figure(chart.figure_, "charts/mse.png")  # keep it with a run
+Examples:
+    >>> chart = plots.bar(runs_table("01-first-experiment"), "mse")  # doctest: +SKIP
+    >>> mlflow.log_figure(chart.figure_, "charts/mse.png")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -107,7 +106,7 @@ def bar(
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The :class:`Chart`; ``ax_.patches`` are the bars, best first.
+        The ``Chart``; ``ax_.patches`` are the bars, best first.
 
     Examples:
         >>> chart = bar(runs, "mse")  # doctest: +SKIP
@@ -153,10 +152,10 @@ def box(
         metric: The metric, e.g. ``"mse"``.
         by: The param (or any column) to group by, e.g. ``"train_size"``.
         ax: Axes to draw on; a new figure when None.
-        max_boxes: Most groups; more raise an error (use :func:`scatter` for those).
+        max_boxes: Most groups; more raise an error (use ``scatter()`` for those).
 
     Returns:
-        The :class:`Chart`; one box per group, in the order of the group values.
+        The ``Chart``; one box per group, in the order of the group values.
 
     Raises:
         ValueError: For an unknown column or too many groups.
@@ -226,7 +225,7 @@ def contour(runs: pd.DataFrame, x: str, y: str, metric: str, *, ax: Axes | None 
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The :class:`Chart`; ``note_`` starts with ``"contours"`` or ``"too sparse"``.
+        The ``Chart``; ``note_`` starts with ``"contours"`` or ``"too sparse"``.
 
     Raises:
         ValueError: For an unknown or non-numeric param.
@@ -322,7 +321,7 @@ def parallel_coordinates(
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The :class:`Chart`; ``ax_.collections[0]`` holds one line per run.
+        The ``Chart``; ``ax_.collections[0]`` holds one line per run.
 
     Examples:
         >>> chart = parallel_coordinates(runs, ["train_size", "n_estimators"], "mse")
@@ -397,7 +396,7 @@ def scatter(
         ax: Axes to draw on; a new figure when None.
 
     Returns:
-        The :class:`Chart`; ``ax_.collections`` hold the dots.
+        The ``Chart``; ``ax_.collections`` hold the dots.
 
     Examples:
         >>> chart = scatter(runs, "train_size", "mse", color_by="model_type")  # doctest: +SKIP
@@ -468,7 +467,7 @@ def metric_history(
             when None.
 
     Returns:
-        The :class:`Chart`; one line per run that logged the metric.
+        The ``Chart``; one line per run that logged the metric.
 
     Raises:
         ValueError: For an unknown metric, or if no run has a history for it.

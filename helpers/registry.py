@@ -53,7 +53,7 @@ def register(source: str, name: str) -> ModelVersion:
 
     Args:
         source: A model URI (``models:/m-...``) or the ID of a run that logged a model.
-        name: The registered model's name (see :func:`model_name`).
+        name: The registered model's name (see ``model_name()``).
 
     Returns:
         The ``ModelVersion`` (``.version`` is its number).

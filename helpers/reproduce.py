@@ -26,13 +26,13 @@ KNOWN_DATASETS: dict[str, Callable[[], pd.DataFrame]] = {
     "diabetes": kit_data.diabetes,
 }
 
-#: Params that :func:`helpers.experiments.run_experiments` logs besides hyperparameters.
+#: Params that ``helpers.experiments.run_experiments()`` logs besides hyperparameters.
 RECIPE_PARAMS = ("model_type", "train_size", "features", "seed")
 
 
 @dataclass(frozen=True)
 class Rebuild:
-    """The outcome of :func:`rebuild`; its repr is a short report.
+    """The outcome of ``rebuild()``; its repr is a short report.
 
     Attributes:
         run_name: Name of the run that was rebuilt.
@@ -78,7 +78,7 @@ class Rebuild:
 def rebuild(
     run_id: str, data: pd.DataFrame | None = None, target: str = kit_data.TARGET
 ) -> Rebuild:
-    """Retrain a run of :func:`helpers.experiments.run_experiments` from its record alone.
+    """Retrain a run of ``helpers.experiments.run_experiments()`` from its record alone.
 
     Reads the run's params (model type, hyperparameters, train size, features, seed) and
     its dataset input, loads the data set (by its recorded name, or ``data``), checks the
@@ -92,7 +92,7 @@ def rebuild(
         target: Name of the target column.
 
     Returns:
-        A :class:`Rebuild`; ``print`` it for a report, check ``.reproduced``.
+        A ``Rebuild``; ``print`` it for a report, check ``.reproduced``.
 
     Raises:
         ValueError: If the run does not exist, did not record what a rebuild needs, or its

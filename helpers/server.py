@@ -23,7 +23,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class TrackingServer:
-    """A running ``mlflow server``; stop it with :meth:`stop` or use it in a ``with`` block.
+    """A running ``mlflow server``; stop it with ``stop()`` or use it in a ``with`` block.
 
     Attributes:
         url: Its address, e.g. ``http://127.0.0.1:5000``: what participants join.
@@ -85,7 +85,7 @@ def start(
         timeout: Seconds to wait for the server to answer.
 
     Returns:
-        A :class:`TrackingServer`; ``server.url`` is what clients connect to.
+        A ``TrackingServer``; ``server.url`` is what clients connect to.
 
     Raises:
         RuntimeError: On Databricks (the workspace is the shared server there), or if the

@@ -74,7 +74,7 @@ def serve(
         timeout: Seconds to wait for the server to answer.
 
     Yields:
-        An :class:`Endpoint`; ``endpoint.predict(frame)`` sends rows to it.
+        An ``Endpoint``; ``endpoint.predict(frame)`` sends rows to it.
 
     Raises:
         RuntimeError: On Databricks (use Model Serving there), or if the server does not

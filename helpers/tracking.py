@@ -94,7 +94,7 @@ def setup(experiment_name: str) -> Tracking:
             without a leading ``/`` is placed in the user's home folder.
 
     Returns:
-        A :class:`Tracking` whose repr says where runs go and how to open the UI.
+        A ``Tracking`` whose repr says where runs go and how to open the UI.
 
     Raises:
         ValueError: If the name is empty.

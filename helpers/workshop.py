@@ -31,7 +31,7 @@ def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> t
         experiment: The shared experiment's name.
 
     Returns:
-        A :class:`helpers.tracking.Tracking` saying where runs go.
+        A ``helpers.tracking.Tracking`` saying where runs go.
 
     Raises:
         ValueError: For an empty or odd name.
@@ -69,7 +69,7 @@ def leaderboard(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.
     """Rank participants by their best run.
 
     Args:
-        runs: A run table of the shared experiment (:func:`helpers.compare.runs_table`).
+        runs: A run table of the shared experiment (``helpers.compare.runs_table()``).
         metric: The metric to rank by, e.g. ``"mse"``.
         mode: ``"min"`` or ``"max"``; guessed from the metric's name when None.
 

@@ -102,3 +102,22 @@ def test_a_broken_link_fails_the_build(tmp_path, caplog):
     with pytest.raises(Abort, match="1 warnings in strict mode"):
         build(config)
     assert "no-such-page.md" in caplog.text
+
+
+def test_notebook_headings_have_no_inline_code():
+    # The website's table of contents drops inline code: "Aliases: `a` and `b`" would
+    # show as "Aliases: and".
+    for name in doctor.NOTEBOOKS:
+        notebook = json.loads((ROOT / "notebooks" / name).read_text())
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "markdown":
+                for line in "".join(cell["source"]).splitlines():
+                    assert not (line.startswith("#") and "`" in line), (name, line)
+
+
+def test_docstrings_are_markdown_not_restructuredtext():
+    # The reference renders docstrings as Markdown: Sphinx roles would show up verbatim.
+    for source in (ROOT / "helpers").glob("*.py"):
+        text = source.read_text()
+        for role in (":func:`", ":class:`", ":meth:`", ":mod:`", ":attr:`"):
+            assert role not in text, (source.name, role)
