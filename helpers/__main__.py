@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from helpers import environment
+from helpers import environment, server
 
 
 def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
@@ -31,21 +30,7 @@ def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
         ['-m', 'mlflow', 'server']
 
     """
-    store = environment.store_dir()
-    return [
-        sys.executable,
-        "-m",
-        "mlflow",
-        "server",
-        "--backend-store-uri",
-        f"sqlite:///{(store / 'mlflow.db').as_posix()}",
-        "--artifacts-destination",
-        (store / "artifacts").as_posix(),
-        "--host",
-        host,
-        "--port",
-        str(port),
-    ]
+    return server.server_command(environment.store_dir(), host=host, port=port)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,8 +101,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve_workshop(args: argparse.Namespace) -> int:
     """Run a workshop server in the foreground until Ctrl+C."""
-    from helpers import server
-
     allowed = [h for h in args.allowed_hosts.split(",") if h]
     running = server.start(
         args.store,

@@ -93,6 +93,23 @@ def store_dir() -> Path:
     return base / STORE_DIR_NAME
 
 
+def sqlite_uri(store: Path) -> str:
+    """Return the tracking URI of the SQLite run database in a store folder.
+
+    Args:
+        store: A folder holding ``mlflow.db``: the kit's store, or a tracking server's.
+
+    Returns:
+        E.g. ``"sqlite:////home/me/course/mlflow-store/mlflow.db"``.
+
+    Examples:
+        >>> sqlite_uri(Path("/tmp/store"))
+        'sqlite:////tmp/store/mlflow.db'
+
+    """
+    return f"sqlite:///{(Path(store) / 'mlflow.db').as_posix()}"
+
+
 def display_path(path: Path) -> str:
     """Show a path the way a learner would type it, without machine-specific parts.
 

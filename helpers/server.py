@@ -56,6 +56,41 @@ class TrackingServer:
         return f"MLflow tracking server on 127.0.0.1 (a free port), runs in {backend}, {running}"
 
 
+def server_command(
+    store: Path,
+    *,
+    backend_uri: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    workers: int | None = None,
+) -> list[str]:
+    """Build the ``mlflow server`` command for a store folder.
+
+    Args:
+        store: Folder with ``mlflow.db`` and ``artifacts/``.
+        backend_uri: A database URI instead of ``store/mlflow.db``.
+        host: Address to listen on.
+        port: TCP port.
+        workers: Server worker processes; MLflow's default when None.
+
+    Returns:
+        The command as a list, ready for ``subprocess``.
+
+    Examples:
+        >>> server_command(Path("mlflow-store"))[1:4]
+        ['-m', 'mlflow', 'server']
+    """
+    command = [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", backend_uri or environment.sqlite_uri(store),
+        "--artifacts-destination", (Path(store) / "artifacts").as_posix(),
+        "--host", host, "--port", str(port),
+    ]  # fmt: skip
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    return command
+
+
 def start(
     store: Path | None = None,
     *,
@@ -110,13 +145,8 @@ def start(
     scratch = tempfile.TemporaryDirectory(prefix="mlflow-server-")
     folder = Path(store) if store is not None else Path(scratch.name)
     folder.mkdir(parents=True, exist_ok=True)
-    backend = backend_uri or f"sqlite:///{(folder / 'mlflow.db').as_posix()}"
-    command = [
-        sys.executable, "-m", "mlflow", "server",
-        "--backend-store-uri", backend,
-        "--artifacts-destination", (folder / "artifacts").as_posix(),
-        "--host", host, "--port", str(port), "--workers", str(workers),
-    ]  # fmt: skip
+    backend = backend_uri or environment.sqlite_uri(folder)
+    command = server_command(folder, backend_uri=backend, host=host, port=port, workers=workers)
     if allowed_hosts:
         command += ["--allowed-hosts", ",".join(allowed_hosts)]
     log = Path(scratch.name) / "server.log"

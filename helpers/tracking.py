@@ -152,7 +152,7 @@ def choose_tracking_uri() -> tuple[str, str]:
         return "databricks", "databricks"
     store = environment.store_dir()
     store.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{(store / 'mlflow.db').as_posix()}", "local"
+    return environment.sqlite_uri(store), "local"
 
 
 def active_experiment_id() -> str:

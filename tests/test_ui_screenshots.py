@@ -29,7 +29,7 @@ import pytest
 from mlflow import MlflowClient
 from playwright.sync_api import Page, expect, sync_playwright
 
-from helpers import server
+from helpers import environment, server
 from helpers.experiments import article_specs
 
 COURSE = Path(__file__).resolve().parent.parent
@@ -241,7 +241,7 @@ def browser() -> str:
 def test_the_ui_shows_the_course_runs_in_its_run_list_and_compare_view(browser, tmp_path):
     store = tmp_path / "store"
     fill_store(store, tmp_path)
-    client = MlflowClient(tracking_uri=f"sqlite:///{(store / 'mlflow.db').as_posix()}")
+    client = MlflowClient(tracking_uri=environment.sqlite_uri(store))
     experiment = client.get_experiment_by_name("02-comparing-runs")
     created = {run.info.run_name for run in client.search_runs([experiment.experiment_id])}
     assert created == {spec.name for spec in article_specs()}  # the article's four runs
