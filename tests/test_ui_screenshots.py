@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -25,8 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 import pytest
 from mlflow import MlflowClient
+from nbclient import NotebookClient
 from playwright.sync_api import Page, expect, sync_playwright
 
 from helpers import environment, server
@@ -47,14 +48,13 @@ def find_browser() -> str | None:
     return next((path for path in candidates if path and Path(path).exists()), None)
 
 
-def fill_store(store: Path, scratch: Path) -> None:
+def fill_store(store: Path) -> None:
     """Execute notebook 02 against ``store``, as a learner would; the committed copy is kept."""
-    subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-         "--output-dir", str(scratch), "--ExecutePreprocessor.timeout=600", str(NOTEBOOK)],
-        env={**os.environ, "COURSE_STORE_DIR": str(store)},
-        check=True, capture_output=True,
-    )  # fmt: skip
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=600, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
+    client.execute(env={**os.environ, "COURSE_STORE_DIR": str(store)})
 
 
 def run_ids(client: MlflowClient, experiment: str, name_pattern: str = "%") -> dict[str, str]:
@@ -116,6 +116,7 @@ def choose(page: Page, selector_id: str, value: str) -> None:
 
 def compare_url(url: str, experiment_id: str, ids: list[str]) -> str:
     """The address of the UI's compare page for some runs of one experiment."""
+
     def listed(values: list[str]) -> str:
         return urllib.parse.quote(json.dumps(values, separators=(",", ":")))
 
@@ -240,7 +241,7 @@ def browser() -> str:
 
 def test_the_ui_shows_the_course_runs_in_its_run_list_and_compare_view(browser, tmp_path):
     store = tmp_path / "store"
-    fill_store(store, tmp_path)
+    fill_store(store)
     client = MlflowClient(tracking_uri=environment.sqlite_uri(store))
     experiment = client.get_experiment_by_name("02-comparing-runs")
     created = {run.info.run_name for run in client.search_runs([experiment.experiment_id])}
@@ -267,7 +268,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ui-screenshots-") as scratch:
         store = Path(scratch) / "store"
         print("Executing notebook 02 on a fresh store ...", flush=True)
-        fill_store(store, Path(scratch))
+        fill_store(store)
         print("Photographing the MLflow UI ...", flush=True)
         for shot in take_screenshots(store, PICTURES, browser):
             print(f"  {shot.relative_to(COURSE)}")
