@@ -17,7 +17,7 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 # this environment's programs first, as if it were activated.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test docs screenshots ui doctor bench lint notebooks postgres browser clean
+.PHONY: lab test databricks docs screenshots ui doctor bench lint notebooks postgres browser clean
 
 lab: $(STAMP)  ## Open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/
@@ -26,6 +26,9 @@ test: $(STAMP)  ## Lint, build the website, then run every test and notebook (py
 	$(BIN)/ruff check .
 	$(MKDOCS)
 	$(BIN)/python -m pytest
+
+databricks: $(STAMP)  ## Run every notebook in an emulated Databricks workspace (part of make test)
+	$(BIN)/python -m pytest tests/test_databricks.py tests/test_notebooks_on_databricks.py
 
 docs: $(STAMP)  ## Build the course website into build/site (open build/site/index.html)
 	$(MKDOCS)
@@ -53,7 +56,7 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place, on a fresh store (wh
 	COURSE_STORE_DIR=$(CURDIR)/build/mlflow-store $(BIN)/jupyter nbconvert --to notebook \
 		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[lab,test,docs]"

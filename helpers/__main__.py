@@ -72,14 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from helpers import doctor as checks
 
-        everything = [checks.check_python, checks.check_packages, checks.check_notebooks]
-        if not environment.is_databricks():
-            everything += [
-                checks.check_store,
-                lambda: checks.check_port(args.port),
-                checks.check_server,
-            ]
-        return checks.run(everything)
+        return checks.run(port=args.port)
     if args.command == "server":
         return _serve_workshop(args)
     if args.command == "ui":

@@ -46,7 +46,8 @@ def runs_table(
 
     Args:
         experiment: Experiment name or ID, or a list of them; the active experiment when
-            None.
+            None. On Databricks a short name means the one in your home folder, as in
+            ``helpers.tracking.setup()``.
         filter: An MLflow filter string, e.g. ``"params.train_size = '0.8'"`` (params are
             strings: quote their values).
         order_by: E.g. ``["metrics.mse ASC"]``; newest first when None.
@@ -223,7 +224,7 @@ def _experiment_ids(experiment: str | Sequence[str] | None) -> list[str]:
     wanted = [experiment] if isinstance(experiment, str) else list(experiment)
     ids = []
     for item in wanted:
-        found = mlflow.get_experiment_by_name(item)
+        found = mlflow.get_experiment_by_name(tracking.full_experiment_name(str(item)))
         if found is None and str(item).isdigit():
             found = mlflow.get_experiment(str(item))
         if found is None:

@@ -5,7 +5,6 @@ Each check prints one PASS or FAIL line; a failure says how to fix it.
 
 from __future__ import annotations
 
-import importlib.metadata
 import platform
 import socket
 import sqlite3
@@ -32,7 +31,6 @@ NOTEBOOKS = (
     "07_team_collaboration.ipynb",
 )
 MINIMUM_PYTHON = (3, 10)
-DISTRIBUTION = "mlflow-course-kit"
 
 
 @dataclass(frozen=True)
@@ -86,28 +84,31 @@ def check_packages(requirements: Sequence[str] | None = None) -> Result:
         The result, naming each package that is missing or too old.
     """
     if requirements is None:
-        declared = importlib.metadata.requires(DISTRIBUTION) or []
-        requirements = [r for r in declared if "extra ==" not in r]
+        # From requirements.txt, so that it works where the kit is not installed (a Git
+        # folder on Databricks), with the exact releases Databricks needs there.
+        requirements = environment.requirements()
+        if environment.is_databricks():
+            requirements += list(environment.DATABRICKS_PINS)
+    unmet = environment.unmet(requirements)
     problems, found = [], []
     for text in requirements:
         requirement = Requirement(text)
         if requirement.marker and not requirement.marker.evaluate():
             continue
-        try:
-            version = importlib.metadata.version(requirement.name)
-        except importlib.metadata.PackageNotFoundError:
+        version = environment.installed_version(requirement.name)
+        if text not in unmet:
+            found.append(f"{requirement.name} {version}")
+        elif version is None:
             problems.append(f"{requirement.name} missing")
-            continue
-        found.append(f"{requirement.name} {version}")
-        if not requirement.specifier.contains(version, prereleases=True):
+        else:
             problems.append(f"{requirement.name} {version} (needs {requirement.specifier})")
     if problems:
-        return Result(
-            "packages",
-            False,
-            "; ".join(problems),
-            'reinstall the kit: `make clean lab`, or `pip install -e ".[lab,test,docs]"`',
+        fix = (
+            "run the notebook's first cell: helpers.environment.install_on_databricks()"
+            if environment.is_databricks()
+            else 'reinstall the kit: `make clean lab`, or `pip install -e ".[lab,test,docs]"`'
         )
+        return Result("packages", False, "; ".join(problems), fix)
     return Result("packages", True, ", ".join(found))
 
 

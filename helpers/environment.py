@@ -1,11 +1,22 @@
-"""Where the course runs: local machine or Databricks, versions, the local store's folder."""
+"""Where the course runs: local machine or Databricks, versions, the local store's folder.
+
+This module imports nothing but the standard library and ``packaging`` (no MLflow), so
+that on Databricks ``install_on_databricks()`` can run before MLflow is upgraded.
+"""
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
 import platform
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from packaging.requirements import Requirement
 
 #: Environment variable that moves the kit's local store (``mlflow.db`` and ``artifacts/``).
 STORE_DIR_ENV = "COURSE_STORE_DIR"
@@ -16,24 +27,57 @@ STORE_DIR_NAME = "mlflow-store"
 #: Packages whose versions the course reports.
 CORE_PACKAGES = ("mlflow", "scikit-learn", "skops", "pandas", "numpy", "matplotlib")
 
+#: The MLflow and skops releases the committed notebooks were executed with. Databricks
+#: preinstalls an older MLflow (serverless environment 5: 3.8.1) and no skops, so there
+#: ``install_on_databricks()`` installs exactly these; the tests run with them too.
+DATABRICKS_PINS = ("mlflow==3.17.2", "skops==0.16.0")
+
+#: Where Databricks records its runtime version on compute that sets no variable.
+_DBR_VERSION_FILE = Path("/databricks/DBR_VERSION")
+
+
+def databricks_runtime_version() -> str | None:
+    """Read the Databricks runtime version the way MLflow does.
+
+    The same order as MLflow's ``get_databricks_runtime_version()``: on serverless compute
+    ``DATABRICKS_RUNTIME_VERSION`` is ``client.<environment version>`` (or only
+    ``DATABRICKS_ENV_VERSION`` is set); on classic compute it is a number such as ``16.4``.
+
+    Returns:
+        E.g. ``"client.4"`` or ``"16.4"``; None outside Databricks.
+
+    Examples:
+        >>> databricks_runtime_version() is None or isinstance(databricks_runtime_version(), str)
+        True
+
+    """
+    # MLflow's function lives in mlflow.utils (not its public API) and importing MLflow
+    # here would load the old MLflow before install_on_databricks() can upgrade it.
+    if env_version := os.environ.get("DATABRICKS_ENV_VERSION"):
+        return f"client.{env_version}"
+    if version := os.environ.get("DATABRICKS_RUNTIME_VERSION"):
+        return version
+    if _DBR_VERSION_FILE.is_file():
+        return _DBR_VERSION_FILE.read_text().strip()
+    return None
+
 
 def runtime() -> str:
     """Tell where this Python process runs.
 
     Returns:
-        ``"databricks-serverless"``, ``"databricks-classic"`` or ``"local"``, read from the
-        environment variables that Databricks sets.
+        ``"databricks-serverless"``, ``"databricks-classic"`` or ``"local"``, read from what
+        Databricks sets (see ``databricks_runtime_version()``).
 
     Examples:
         >>> runtime() in {"local", "databricks-classic", "databricks-serverless"}
         True
 
     """
-    if os.environ.get("DATABRICKS_ENV_VERSION"):
-        return "databricks-serverless"
-    if os.environ.get("DATABRICKS_RUNTIME_VERSION"):
-        return "databricks-classic"
-    return "local"
+    version = databricks_runtime_version()
+    if version is None:
+        return "local"
+    return "databricks-serverless" if version.startswith("client.") else "databricks-classic"
 
 
 def is_databricks() -> bool:
@@ -150,8 +194,147 @@ def versions(packages: tuple[str, ...] = CORE_PACKAGES) -> dict[str, str]:
     """
     found = {"python": platform.python_version()}
     for name in packages:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = "not installed"
+        found[name] = installed_version(name) or "not installed"
     return found
+
+
+def installed_version(name: str) -> str | None:
+    """Return the installed version of a distribution.
+
+    MLflow counts as installed when only ``mlflow-skinny`` is, as on Databricks.
+
+    Args:
+        name: A distribution name such as ``"scikit-learn"``.
+
+    Returns:
+        The version, or None when it is not installed.
+
+    Examples:
+        >>> installed_version("no-such-package-xyz") is None
+        True
+
+    """
+    for candidate in (name, f"{name}-skinny") if name == "mlflow" else (name,):
+        try:
+            return importlib.metadata.version(candidate)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def requirements() -> list[str]:
+    """Return the kit's runtime requirements, installed or not.
+
+    Read from ``requirements.txt`` in the course folder (a Databricks Git folder has it, and
+    no installed kit), else from the installed kit's metadata.
+
+    Returns:
+        Requirement strings such as ``"mlflow>=3.10"``.
+
+    Examples:
+        >>> any(r.startswith("mlflow") for r in requirements())
+        True
+
+    """
+    root = course_root()
+    if root is not None and (root / "requirements.txt").is_file():
+        lines = (root / "requirements.txt").read_text().splitlines()
+        return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    declared = importlib.metadata.requires("mlflow-course-kit") or []
+    return [r for r in declared if "extra ==" not in r]
+
+
+def unmet(wanted: Sequence[str]) -> list[str]:
+    """Pick the requirements that the installed packages do not satisfy.
+
+    Args:
+        wanted: Requirement strings, e.g. ``["mlflow>=3.10", "skops==0.16.0"]``.
+
+    Returns:
+        Those that are missing or installed in another version, in the given order.
+
+    Examples:
+        >>> unmet(["no-such-package-xyz>=1"])
+        ['no-such-package-xyz>=1']
+
+    """
+    missing = []
+    for text in wanted:
+        requirement = Requirement(text)
+        if requirement.marker and not requirement.marker.evaluate():
+            continue
+        version = installed_version(requirement.name)
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            missing.append(text)
+    return missing
+
+
+def install_on_databricks(pins: Sequence[str] = DATABRICKS_PINS) -> None:
+    """On Databricks, install what the course needs and restart Python; elsewhere, nothing.
+
+    Databricks preinstalls an MLflow that is too old for the course, and no skops. The
+    first cell of every notebook calls this: when a package is missing or too old, it
+    runs ``%pip install`` with the requirements of ``requirements.txt`` and ``pins``
+    (about a minute), then ``dbutils.library.restartPython()``, after which the notebook
+    goes on with the next cell. Packages installed so last for the notebook's session: in
+    a new session the first cell installs them again.
+
+    Args:
+        pins: Exact versions to install on top of ``requirements.txt``.
+
+    Raises:
+        RuntimeError: If the installation left something missing (the message says what
+            to do instead).
+
+    Examples:
+        >>> install_on_databricks()  # locally: does nothing  # doctest: +SKIP
+
+    """
+    if not is_databricks():
+        return
+    wanted = [*requirements(), *pins]
+    missing = unmet(wanted)
+    if not missing:
+        names = [Requirement(pin).name for pin in pins]
+        shown = ", ".join(f"{name} {installed_version(name)}" for name in names)
+        print(f"Ready: the course's packages are installed ({shown}).")
+        return
+    print(f"Installing {', '.join(missing)}, then restarting Python (about a minute) ...")
+    _pip_install(wanted)
+    still = unmet(wanted)
+    if still:
+        raise RuntimeError(
+            f"Could not install {', '.join(still)} (pip's messages are above). Add them as "
+            "dependencies in the notebook's Environment side panel, then run this cell "
+            "again; docs/databricks.md, Troubleshooting, has more."
+        )
+    _restart_python()
+
+
+def _ipython() -> Any:
+    """Return the running IPython shell (a notebook's kernel), or None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _pip_install(wanted: Sequence[str]) -> None:
+    """Run ``%pip install`` (Databricks' notebook-scoped install) for these requirements."""
+    arguments = ["install", "--quiet", *wanted]
+    shell = _ipython()
+    if shell is not None:
+        shell.run_line_magic("pip", shlex.join(arguments))
+    else:
+        subprocess.run([sys.executable, "-m", "pip", *arguments], check=False)
+
+
+def _restart_python() -> None:
+    """Restart the notebook's Python with ``dbutils.library.restartPython()``."""
+    shell = _ipython()
+    dbutils = shell.user_ns.get("dbutils") if shell is not None else None
+    if dbutils is None:
+        print("Now restart Python: dbutils.library.restartPython()")
+        return
+    dbutils.library.restartPython()

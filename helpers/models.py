@@ -150,16 +150,19 @@ def log_sklearn_model(
         serialization_format = default_format()
     skops = serialization_format == "skops"
     # Trusting a type the model does not contain is harmless, and saves a second dump.
-    trusted = [*REVIEWED_TRUSTED_TYPES, *extra_trusted_types] if skops else None
+    trusted = [*REVIEWED_TRUSTED_TYPES, *extra_trusted_types] if skops else []
+    # skops_trusted_types only when saving with skops: older MLflow releases, such as the
+    # 3.8.1 of Databricks' serverless environment 5, have no such parameter.
+    skops_options = {"skops_trusted_types": trusted} if skops else {}
     try:
         return mlflow.sklearn.log_model(
             model,
             name=name,
             serialization_format=serialization_format,
-            skops_trusted_types=trusted,
             pip_requirements=pip_requirements(serialization_format),
             signature=infer_signature(example, model.predict(example)),
             input_example=example,
+            **skops_options,
         )
     except MlflowException as err:
         if not (skops and "untrusted types" in str(err)):

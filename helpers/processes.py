@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 import psutil
@@ -30,7 +31,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(command: list[str], log: Path) -> subprocess.Popen:
+def start(command: list[str], log: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen:
     """Start a server command in a session of its own, its output going to ``log``.
 
     This Python's scripts folder is put first on ``PATH``, since MLflow's servers start
@@ -39,11 +40,12 @@ def start(command: list[str], log: Path) -> subprocess.Popen:
     Args:
         command: The command, e.g. ``[sys.executable, "-m", "mlflow", "server", ...]``.
         log: File for its output.
+        env: Variables to set for it on top of this process's environment.
 
     Returns:
         The process.
     """
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     with log.open("w") as out:
         return subprocess.Popen(

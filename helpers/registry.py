@@ -60,6 +60,8 @@ def register(source: str, name: str) -> ModelVersion:
 
     Raises:
         ValueError: If the run logged no model, or the source does not exist.
+        RuntimeError: On Databricks, if Unity Catalog refuses the registration (the
+            message says what to do).
 
     Examples:
         >>> version = register(results["model_uri"][3], "article_forest")  # doctest: +SKIP
@@ -67,16 +69,32 @@ def register(source: str, name: str) -> ModelVersion:
         '1'
     """
     model_uri, run_id = _logged_model(source)
+    model_id = model_uri.removeprefix("models:/")
     client = mlflow.MlflowClient()
     try:
         client.get_registered_model(name)
     except MlflowException:
         client.create_registered_model(name)
     for version in client.search_model_versions(f"name = '{name}'"):
-        if version.source == model_uri:  # this model is a version already
+        same = version.source == model_uri or getattr(version, "model_id", None) == model_id
+        if same and version.status == "READY":  # this model is a version already
             return version
-    # The client API (not mlflow.register_model) registers without printing to stderr.
-    return client.create_model_version(name, source=model_uri, run_id=run_id)
+    try:
+        # The client API (not mlflow.register_model) registers without printing to stderr;
+        # model_id links the version to its LoggedModel, which a tracking server requires.
+        return client.create_model_version(name, source=model_uri, run_id=run_id, model_id=model_id)
+    except Exception as err:  # MLflow and the Databricks SDK raise different types for it
+        if not (environment.is_databricks() and _is_refusal(err)):
+            raise
+        cause = str(err).splitlines()[0]
+        cause = cause if len(cause) <= 200 else cause[:200] + " ..."
+        raise RuntimeError(
+            f"Unity Catalog refused to register {name!r} ({cause}). "
+            f"Check that you may create models in {name.rsplit('.', 1)[0]!r} (Catalog in "
+            "the left sidebar, the schema, Permissions), or use a schema of your own: "
+            "helpers.registry.model_name(name, catalog=..., schema=...). For AccessDenied "
+            "while uploading the model's files, see Troubleshooting in docs/databricks.md."
+        ) from None
 
 
 def set_alias(name: str, alias: str, version: str | int) -> ModelVersion:
@@ -125,20 +143,19 @@ def versions(name: str) -> pd.DataFrame:
     """
     client = mlflow.MlflowClient()
     try:
-        model = client.get_registered_model(name)
+        client.get_registered_model(name)
     except MlflowException as err:
         names = [m.name for m in client.search_registered_models()]
         raise ValueError(f"No registered model {name!r}; models here: {', '.join(names)}") from err
-    aliases: dict[str, list[str]] = {}
-    for alias, number in model.aliases.items():
-        aliases.setdefault(str(number), []).append(alias)
     rows = []
-    for version in client.search_model_versions(f"name = '{name}'"):
+    for found in client.search_model_versions(f"name = '{name}'"):
+        # Unity Catalog's search answers leave out tags and aliases: read each version.
+        version = client.get_model_version(name, found.version)
         run_name = client.get_run(version.run_id).info.run_name if version.run_id else None
         rows.append(
             {
                 "version": str(version.version),
-                "aliases": ", ".join(sorted(aliases.get(str(version.version), []))),
+                "aliases": ", ".join(sorted(version.aliases)),
                 "run_name": run_name,
                 "description": version.description or "",
                 "tags": dict(sorted(version.tags.items())),
@@ -149,6 +166,13 @@ def versions(name: str) -> pd.DataFrame:
         rows, columns=["version", "aliases", "run_name", "description", "tags", "status"]
     )
     return table.sort_values("version", key=lambda v: v.astype(int)).reset_index(drop=True)
+
+
+def _is_refusal(err: Exception) -> bool:
+    """Tell whether an error says the workspace refused access."""
+    text = f"{type(err).__name__} {err}"
+    return any(word in text for word in ("PERMISSION_DENIED", "PermissionDenied", "AccessDenied",
+                                         "Forbidden", "403"))  # fmt: skip
 
 
 def _logged_model(source: str) -> tuple[str, str | None]:

@@ -88,7 +88,7 @@ def serve(
         raise RuntimeError(
             "Local serving is not available on Databricks. Serve the registered model with "
             "Databricks Model Serving instead: Serving in the left sidebar, then Create "
-            "serving endpoint (paid workspaces; Free Edition's limits may not allow it)."
+            "serving endpoint (Free Edition allows a few small CPU endpoints)."
         )
     port = port or processes.free_port()
     command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri,

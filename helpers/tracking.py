@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import mlflow
 from mlflow.entities import Experiment, LifecycleStage
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
+from packaging.requirements import Requirement
 
 from helpers import environment
 
@@ -98,6 +100,8 @@ def setup(experiment_name: str) -> Tracking:
 
     Raises:
         ValueError: If the name is empty.
+        RuntimeError: If a package the course needs is missing or too old (the message
+            says how to install it).
         TrackingStoreUnreachableError: If the store cannot be reached (within seconds).
 
     Examples:
@@ -108,11 +112,11 @@ def setup(experiment_name: str) -> Tracking:
     """
     if not isinstance(experiment_name, str) or not experiment_name.strip():
         raise ValueError(f"experiment_name must be a non-empty string, got {experiment_name!r}")
+    check_requirements()
     uri, kind = choose_tracking_uri()
     check_reachable(uri)
     mlflow.set_tracking_uri(uri)
-    if kind == "databricks":
-        experiment_name = databricks_experiment_path(experiment_name)
+    experiment_name = full_experiment_name(experiment_name)
     artifact_location = None
     if kind == "local":
         artifact_location = (
@@ -167,6 +171,62 @@ def active_experiment_id() -> str:
     """
     # MLflow has no public getter for this; the fluent API resolves it the same way.
     return mlflow.tracking.fluent._get_experiment_id()
+
+
+def check_requirements(requirements: Sequence[str] | None = None) -> None:
+    """Fail with the fix when a package the course needs is missing or too old.
+
+    On Databricks this is what happens when the notebook's first cell was skipped: the
+    preinstalled MLflow is older than the course needs, and skops is missing.
+
+    Args:
+        requirements: Requirement strings; the kit's runtime requirements when None.
+
+    Raises:
+        RuntimeError: Naming what is missing and how to install it (on Databricks: the
+            notebook's first cell).
+
+    Examples:
+        >>> check_requirements()  # passes silently where the course is installed
+    """
+    missing = environment.unmet(
+        environment.requirements() if requirements is None else requirements
+    )
+    if not missing:
+        return
+    found = ", ".join(
+        f"{name} {environment.installed_version(name) or 'missing'}"
+        for name in (Requirement(r).name for r in missing)
+    )
+    fix = (
+        "run the notebook's first cell, helpers.environment.install_on_databricks(), which "
+        "installs them and restarts Python"
+        if environment.is_databricks()
+        else 'reinstall the course: `make clean lab`, or `pip install -e ".[lab,test,docs]"`'
+    )
+    raise RuntimeError(f"The course needs {', '.join(missing)}; found {found}. To fix it, {fix}.")
+
+
+def full_experiment_name(name: str) -> str:
+    """Return the name an experiment has in the store MLflow points at now.
+
+    On Databricks (tracking URI ``databricks``) experiments are workspace paths, so a short
+    name goes into the user's home folder; elsewhere names are used as they are.
+
+    Args:
+        name: ``"02-comparing-runs"``, or a full workspace path such as
+            ``"/Shared/team-project"``.
+
+    Returns:
+        ``"/Users/<you>/02-comparing-runs"`` on Databricks, else ``name`` unchanged.
+
+    Examples:
+        >>> full_experiment_name("02-comparing-runs")  # locally  # doctest: +SKIP
+        '02-comparing-runs'
+    """
+    if _kind_of(mlflow.get_tracking_uri()) == "databricks":
+        return databricks_experiment_path(name)
+    return name
 
 
 def check_reachable(uri: str, timeout: float = CONNECT_TIMEOUT) -> None:
@@ -233,11 +293,24 @@ def databricks_experiment_path(name: str, user: str | None = None) -> str:
     """
     if name.startswith("/"):
         return name
-    if user is None:
-        from databricks.sdk import WorkspaceClient  # installed on every Databricks runtime
+    return f"/Users/{user or databricks_user()}/{name}"
 
-        user = WorkspaceClient().current_user.me().user_name
-    return f"/Users/{user}/{name}"
+
+def databricks_user() -> str:
+    """Return the signed-in Databricks user's name (looked up once per workspace).
+
+    Returns:
+        E.g. ``"learner@example.com"``.
+    """
+    return _user_of(os.environ.get("DATABRICKS_HOST", ""))
+
+
+@functools.cache
+def _user_of(host: str) -> str:
+    """Ask the Databricks SDK who is signed in to one workspace host."""
+    from databricks.sdk import WorkspaceClient  # installed with MLflow, and on Databricks
+
+    return WorkspaceClient().current_user.me().user_name
 
 
 def get_or_create_experiment(
@@ -285,14 +358,15 @@ def _quiet_store_creation() -> Iterator[None]:
 
 
 def _kind_of(uri: str) -> str:
+    # "databricks" has no "://": a bare word, or databricks://<profile>, or databricks-uc.
+    if uri == "databricks" or uri.startswith(("databricks://", "databricks-uc")):
+        return "databricks"
     scheme = urlparse(uri).scheme
     if scheme == "sqlite":
         kit_db = environment.store_dir() / "mlflow.db"
         return "local" if _sqlite_path(uri) == kit_db else "sqlite"
     if scheme in ("http", "https"):
         return "server"
-    if scheme.startswith("databricks"):
-        return "databricks"
     return "database"
 
 

@@ -8,7 +8,7 @@ import re
 import mlflow
 import pandas as pd
 
-from helpers import compare, tracking
+from helpers import compare, participant, tracking
 from helpers.participant import PARTICIPANT_ENV
 
 #: The experiment a workshop shares unless the instructor names another.
@@ -16,25 +16,29 @@ WORKSHOP_EXPERIMENT = "workshop"
 
 
 def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> tracking.Tracking:
-    """Point MLflow at the instructor's server, join the shared experiment, tag your runs.
+    """Point MLflow at the shared server, join the shared experiment, tag your runs.
 
     After this call every run you start (with plain ``mlflow.start_run``) goes to the
-    shared experiment and carries your name in the tags ``participant`` and
-    ``mlflow.user``. Safe when a whole room joins at the same moment: the experiment is
-    created once and everyone's runs land in it (MLflow's own ``set_experiment(name)``
-    can leave the loser of that race without an active experiment).
+    shared experiment and carries your name in the tag ``participant`` (and, on a tracking
+    server, ``mlflow.user``). Safe when a whole room joins at the same moment: the
+    experiment is created once and everyone's runs land in it (MLflow's own
+    ``set_experiment(name)`` can leave the loser of that race without an active experiment).
 
     Args:
-        server_url: The address the instructor gives, e.g. ``http://192.168.1.20:5000``.
+        server_url: The address the instructor gives, e.g. ``http://192.168.1.20:5000``;
+            or ``"databricks"``: the workspace itself, where a team shares an experiment
+            under ``/Shared/``.
         name: Your name as the leaderboard should show it (letters, digits, space, ``.``,
             ``_``, ``-``, ``@``; at most 64 characters).
-        experiment: The shared experiment's name.
+        experiment: The shared experiment's name. On Databricks a short name goes into
+            your home folder (as in ``helpers.tracking.setup``): pass a path such as
+            ``/Shared/team-project`` for one that teammates see.
 
     Returns:
         A ``helpers.tracking.Tracking`` saying where runs go.
 
     Raises:
-        ValueError: For an empty or odd name.
+        ValueError: For an empty or odd name, or an address that is neither.
         helpers.tracking.TrackingStoreUnreachableError: Within seconds, when no server
             answers at that address.
 
@@ -44,18 +48,24 @@ def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> t
     """
     if not isinstance(name, str) or not re.fullmatch(r"[\w .@-]{1,64}", name.strip() or "!"):
         raise ValueError(f"name must be 1-64 letters, digits, spaces or . _ - @, got {name!r}")
-    if not server_url.startswith(("http://", "https://")):
-        raise ValueError(f"server_url must start with http:// or https://, got {server_url!r}")
+    if server_url != "databricks" and not server_url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"server_url must start with http:// or https://, or be 'databricks', "
+            f"got {server_url!r}"
+        )
     tracking.check_reachable(server_url)
     mlflow.set_tracking_uri(server_url)
-    shared = tracking.get_or_create_experiment(mlflow.MlflowClient(), experiment, None)
+    shared = tracking.get_or_create_experiment(
+        mlflow.MlflowClient(), tracking.full_experiment_name(experiment), None
+    )
     mlflow.set_experiment(experiment_id=shared.experiment_id)
     os.environ[PARTICIPANT_ENV] = name.strip()
+    participant.register()
     return tracking.Tracking(
         experiment_name=shared.name,
         experiment_id=shared.experiment_id,
         tracking_uri=server_url,
-        kind="server",
+        kind="databricks" if server_url == "databricks" else "server",
         artifact_location=shared.artifact_location,
     )
 
@@ -65,30 +75,34 @@ def leave() -> None:
     os.environ.pop(PARTICIPANT_ENV, None)
 
 
-def leaderboard(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.DataFrame:
+def leaderboard(
+    runs: pd.DataFrame, metric: str, mode: str | None = None, by: str = "participant"
+) -> pd.DataFrame:
     """Rank participants by their best run.
 
     Args:
         runs: A run table of the shared experiment (``helpers.compare.runs_table()``).
         metric: The metric to rank by, e.g. ``"mse"``.
         mode: ``"min"`` or ``"max"``; guessed from the metric's name when None.
+        by: The column naming who logged a run: ``"participant"`` (set by ``join``), or
+            ``"author"`` (MLflow's ``mlflow.user``: the login, on Databricks).
 
     Returns:
-        One row per participant, best first: ``rank, participant, run_name, <metric>,
-        runs`` (how many runs each logged).
+        One row per participant, best first: ``rank, <by>, run_name, <metric>, runs``
+        (how many runs each logged).
 
     Raises:
-        ValueError: If the table has no ``participant`` column or no such metric.
+        ValueError: If the table has no such column or no such metric.
 
     Examples:
         >>> leaderboard(runs_table("workshop"), "mse")  # doctest: +SKIP
     """
-    compare.check_column(runs, "participant", "column")
+    compare.check_column(runs, by, "column")
     compare.check_column(runs, metric, "metric")
     lower = (mode or ("max" if compare.higher_is_better(metric) else "min")) == "min"
-    scored = runs.dropna(subset=[metric, "participant"])
-    best = scored.sort_values(metric, ascending=lower, kind="stable").groupby("participant").head(1)
-    board = best[["participant", "run_name", metric]].sort_values(metric, ascending=lower)
-    board["runs"] = board["participant"].map(scored["participant"].value_counts())
+    scored = runs.dropna(subset=[metric, by])
+    best = scored.sort_values(metric, ascending=lower, kind="stable").groupby(by).head(1)
+    board = best[[by, "run_name", metric]].sort_values(metric, ascending=lower)
+    board["runs"] = board[by].map(scored[by].value_counts())
     board.insert(0, "rank", range(1, len(board) + 1))
     return board.reset_index(drop=True)

@@ -1,8 +1,10 @@
-"""One member of the team in notebook 07: joins the shared server and logs a few runs.
+"""One member of the team in notebook 07: joins the shared experiment and logs a few runs.
 
-Usage: python team_member.py SERVER_URL NAME MODEL
-MODEL is ridge, forest or boosting. Each member tries three settings of their model on the
-diabetes data and explains each run in a note.
+Usage: python team_member.py SERVER_URL NAME MODEL [EXPERIMENT]
+SERVER_URL is the tracking server's address, or ``databricks`` for the workspace; MODEL is
+ridge, forest or boosting; EXPERIMENT is ``team-project`` unless given. Each member tries
+three settings of their model on the diabetes data and explains each run in a note. A run
+this member logged before is not logged again, so running the notebook twice adds nothing.
 """
 
 import sys
@@ -28,17 +30,25 @@ SETTINGS = {
 TUNED = {"ridge": "alpha", "forest": "max_depth", "boosting": "learning_rate"}
 
 
-def main() -> None:
-    """Join, then log one run per setting with a note and tags."""
-    url, name, family = sys.argv[1:4]
-    helpers.workshop.join(url, name, experiment="team-project")
+def main(argv: list[str] | None = None) -> None:
+    """Join, then log one run per setting with a note and tags.
+
+    Args:
+        argv: ``[SERVER_URL, NAME, MODEL]`` or with ``EXPERIMENT``; the command line's when
+            None.
+    """
+    url, name, family, *rest = sys.argv[1:] if argv is None else argv
+    helpers.workshop.join(url, name, experiment=rest[0] if rest else "team-project")
     data = helpers.data.diabetes()
     features = [c for c in data.columns if c != "y"]
     X_train, X_test, y_train, y_test = helpers.data.split(data, features, 0.8)
     for model in SETTINGS[family]:
         setting = TUNED[family]
         value = model.get_params()[setting]
-        with mlflow.start_run(run_name=f"{name}-{family}-{setting}={value}"):
+        run_name = f"{name}-{family}-{setting}={value}"
+        if not mlflow.search_runs(filter_string=f"tags.mlflow.runName = '{run_name}'").empty:
+            continue
+        with mlflow.start_run(run_name=run_name):
             model.fit(X_train, y_train)
             rmse = mean_squared_error(y_test, model.predict(X_test)) ** 0.5
             mlflow.log_params({"model_type": type(model).__name__, setting: value})

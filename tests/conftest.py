@@ -60,6 +60,15 @@ def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return store
 
 
+@pytest.fixture(scope="session")
+def git_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The course as a Databricks Git folder: its root, and a Python without the kit installed."""
+    from emulated_workspace import git_folder
+
+    root, python = git_folder(tmp_path_factory.mktemp("git-folder"))
+    return root, str(python)
+
+
 @pytest.fixture(autouse=True)
 def _forget_tracking_uri() -> Iterator[None]:
     """Undo set_tracking_uri and workshop.join after each test.

@@ -1,24 +1,6 @@
 from pathlib import Path
 
-import pytest
-
 from helpers import environment
-
-
-@pytest.mark.parametrize(
-    ("variables", "expected"),
-    [
-        ({}, "local"),
-        ({"DATABRICKS_RUNTIME_VERSION": "16.4"}, "databricks-classic"),
-        ({"DATABRICKS_ENV_VERSION": "4"}, "databricks-serverless"),
-    ],
-)
-def test_runtime_is_read_from_databricks_variables_simulated(monkeypatch, variables, expected):
-    """Simulated Databricks: only the environment variables Databricks sets."""
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-    assert environment.runtime() == expected
-    assert environment.is_databricks() == (expected != "local")
 
 
 def test_course_root_is_this_checkout():

@@ -43,7 +43,8 @@ def test_notebook_follows_the_course_shape(path):
     ]
     assert "## Summary" in headings and "## Exercises" in headings
     code = ["".join(c["source"]) for c in all_cells if c["cell_type"] == "code"]
-    assert "import helpers" in code[0] and "helpers.tracking.setup(" in code[0]
+    assert code[0].endswith("helpers.environment.install_on_databricks()"), "Databricks first"
+    assert "import helpers" in code[1] and "helpers.tracking.setup(" in code[1]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

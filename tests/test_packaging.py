@@ -18,6 +18,12 @@ def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
+def runtime_requirements() -> list[str]:
+    """requirements.txt, which pyproject.toml reads as the kit's dependencies."""
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
 # Packages that conda-forge names differently from PyPI.
 CONDA_NAMES = {"psycopg[binary]": "psycopg", "mkdocstrings[python]": "mkdocstrings-python"}
 
@@ -30,9 +36,18 @@ def normalise(requirement: str) -> str:
     return text
 
 
+def test_pyproject_reads_its_runtime_dependencies_from_requirements_txt():
+    config = pyproject()
+    assert config["project"]["dynamic"] == ["dependencies"]
+    assert config["tool"]["setuptools"]["dynamic"]["dependencies"] == {"file": ["requirements.txt"]}
+    from helpers import environment
+
+    assert environment.requirements() == runtime_requirements()
+
+
 def test_environment_yml_lists_what_pyproject_lists():
     project = pyproject()["project"]
-    wanted = {normalise(r) for r in project["dependencies"]}
+    wanted = {normalise(r) for r in runtime_requirements()}
     for extra in project["optional-dependencies"].values():
         wanted |= {normalise(r) for r in extra}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
@@ -43,7 +58,7 @@ def test_environment_yml_lists_what_pyproject_lists():
 
 
 def test_runtime_dependencies_leave_out_lab_and_test_tools():
-    runtime = " ".join(pyproject()["project"]["dependencies"])
+    runtime = " ".join(runtime_requirements())
     for tool in ("jupyterlab", "ipykernel", "pytest", "nbval", "ruff"):
         assert tool not in runtime
 
@@ -78,3 +93,14 @@ print(json.dumps([before == after, os.listdir(".")]))
     unchanged, files = json.loads(out.splitlines()[-1])
     assert unchanged, "importing helpers changed the environment, seeds, styles or logging"
     assert files == [], "importing helpers wrote files"
+
+
+def test_make_databricks_runs_the_databricks_tests_of_make_test():
+    dry_run = subprocess.run(
+        ["make", "-n", "databricks"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    command = next(line for line in dry_run if "pytest" in line).split()
+    files = [word for word in command if word.startswith("tests/")]
+    assert files == ["tests/test_databricks.py", "tests/test_notebooks_on_databricks.py"]
+    assert all((ROOT / name).is_file() for name in files)

@@ -1,0 +1,36 @@
+"""Every notebook, run in an emulated Databricks serverless workspace.
+
+The workspace is ``tests/emulated_workspace.py``: a stand-in workspace host in front of a
+real ``mlflow server``, the environment of a serverless notebook, and the course as a Git
+folder (its files only, the kit not installed). Each notebook gets a fresh workspace and
+runs with a working directory that is not its own folder, as serverless compute does not
+promise one. ``make databricks`` runs these tests and ``tests/test_databricks.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from emulated_workspace import notebook_environment, workspace
+from notebook_runner import NOTEBOOKS, execute, unexpected_errors
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_in_an_emulated_databricks_workspace(path, git_folder, tmp_path):
+    root, python = git_folder
+    home, local_store = tmp_path / "home", tmp_path / "local-store"
+    home.mkdir()
+    with workspace() as host:
+        env = {**notebook_environment(host.url, home, root), "COURSE_STORE_DIR": str(local_store)}
+        # Serverless does not promise a working directory: the notebooks must not need one.
+        executed = execute(root / "notebooks" / path.name, env, python, cwd=home)
+    assert unexpected_errors(executed) == []
+    assert host.unanswered == [], "the notebook made calls the emulated workspace does not know"
+    assert not local_store.exists(), "on Databricks nothing may go to the local store"
+    models = host.catalog.models
+    if path.name.startswith("04_"):
+        assert models["workspace.default.article_model"]["aliases"] == {"champion": "2"}
+    if path.name.startswith("06_"):
+        assert "workspace.default.diabetes_forest" in models
+    if path.name.startswith("07_"):
+        granted = [acl for acls in host.permissions.values() for acl in acls]
+        assert {"group_name": "users", "permission_level": "CAN_EDIT"} in granted
