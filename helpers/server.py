@@ -98,7 +98,7 @@ def start(
     port: int | None = None,
     host: str = "127.0.0.1",
     allowed_hosts: Sequence[str] = (),
-    workers: int = 2,
+    workers: int = 1,
     timeout: float = START_TIMEOUT,
 ) -> TrackingServer:
     """Start ``mlflow server`` and wait until it answers.
@@ -116,7 +116,9 @@ def start(
         port: TCP port; a free one when None.
         host: Address to listen on. Only change it on a network you trust.
         allowed_hosts: Host names or addresses clients may use (``--allowed-hosts``).
-        workers: Server worker processes.
+        workers: Server worker processes. One serves a room: measured here, each request
+            took about four times as long with two (13 ms against 57 ms), and a room of 30
+            logging at once took as long with one as with two.
         timeout: Seconds to wait for the server to answer.
 
     Returns:
