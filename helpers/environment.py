@@ -239,7 +239,7 @@ def requirements() -> list[str]:
     root = course_root()
     if root is not None and (root / "requirements.txt").is_file():
         lines = (root / "requirements.txt").read_text().splitlines()
-        return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+        return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     declared = importlib.metadata.requires("mlflow-course-kit") or []
     return [r for r in declared if "extra ==" not in r]
 

@@ -11,6 +11,9 @@ from mlflow.exceptions import MlflowException
 
 from helpers import environment
 
+#: Words by which MLflow and the Databricks SDK say that the workspace refused access.
+REFUSALS = ("PERMISSION_DENIED", "PermissionDenied", "AccessDenied", "Forbidden")
+
 #: Where Unity Catalog models go in Databricks Free Edition unless told otherwise.
 DEFAULT_CATALOG = "workspace"
 DEFAULT_SCHEMA = "default"
@@ -171,8 +174,7 @@ def versions(name: str) -> pd.DataFrame:
 def _is_refusal(err: Exception) -> bool:
     """Tell whether an error says the workspace refused access."""
     text = f"{type(err).__name__} {err}"
-    return any(word in text for word in ("PERMISSION_DENIED", "PermissionDenied", "AccessDenied",
-                                         "Forbidden", "403"))  # fmt: skip
+    return any(word in text for word in REFUSALS)
 
 
 def _logged_model(source: str) -> tuple[str, str | None]:
