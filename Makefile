@@ -59,7 +59,7 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place, on a fresh store (wh
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,docs]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,docs,auth]"
 	touch $(STAMP)
 
 postgres:  ## Start a local PostgreSQL server (Debian/Ubuntu, as root) for the workshop test

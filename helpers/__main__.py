@@ -7,12 +7,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 import time
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from helpers import environment, server
+from helpers import environment, processes, server
+
+#: Signals that stop a server of the command line as Ctrl+C does: a service manager's stop
+#: (SIGTERM) and a closed terminal (SIGHUP). Its children run in a session of their own, so
+#: they get none of these: the command line stops them.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
@@ -64,7 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     shared.add_argument(
         "--allowed-hosts",
         default="",
-        help="comma-separated addresses participants use (needed with --host)",
+        help="comma-separated addresses participants use, e.g. 192.168.1.20:5000 "
+        "(needed with --host)",
+    )
+    shared.add_argument(
+        "--auth",
+        action="store_true",
+        help=f"ask for a user name and password (admin password in ${server.ADMIN_PASSWORD_ENV})",
     )
     doctor = commands.add_parser("doctor", help="check this machine before a workshop")
     doctor.add_argument("--port", type=int, default=5000, help="UI port to check (default: 5000)")
@@ -85,34 +101,119 @@ def main(argv: list[str] | None = None) -> int:
         store.mkdir(parents=True, exist_ok=True)
         print(f"MLflow UI on {environment.display_path(store)} at http://127.0.0.1:{args.port}")
         print("Press Ctrl+C to stop.")
-        try:
-            return subprocess.call(ui_command(args.port))
-        except KeyboardInterrupt:
-            return 0
+        with _stopping_on_signals():
+            ui_server = subprocess.Popen(ui_command(args.port))
+            try:
+                return ui_server.wait()
+            except KeyboardInterrupt:
+                return 0
+            finally:
+                _shielded(lambda: processes.stop(ui_server))
     return 2
 
 
 def _serve_workshop(args: argparse.Namespace) -> int:
-    """Run a workshop server in the foreground until Ctrl+C."""
-    allowed = [h for h in args.allowed_hosts.split(",") if h]
-    running = server.start(
-        args.store,
-        backend_uri=args.backend_uri,
-        port=args.port,
-        host=args.host,
-        allowed_hosts=allowed,
+    """Run a workshop server in the foreground until Ctrl+C, SIGTERM or SIGHUP stops it."""
+    allowed = [h.strip() for h in args.allowed_hosts.split(",") if h.strip()]
+    runs_in = environment.mask_credentials(args.backend_uri or str(args.store))
+    only_here = " (this machine only)" if args.host in server.LOOPBACK else ""
+    protected = ", password-protected" if args.auth else ""
+    print(
+        f"Starting a workshop server on {args.host}:{args.port}{only_here}, runs in "
+        f"{runs_in}{protected}...",
+        flush=True,
     )
-    print(f"Workshop server at {running.url} (runs in {args.backend_uri or args.store}).")
-    print(f'Participants join with: helpers.workshop.join("{running.url}", "<their name>")')
-    print("Press Ctrl+C to stop.")
+    with _stopping_on_signals():
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                running = server.start(
+                    args.store,
+                    backend_uri=args.backend_uri,
+                    port=args.port,
+                    host=args.host,
+                    allowed_hosts=allowed,
+                    auth=args.auth,
+                )
+        except KeyboardInterrupt:  # server.start has stopped what it started
+            return 0
+        except (ValueError, RuntimeError) as err:
+            print(f"No workshop server: {environment.mask_credentials(str(err))}", file=sys.stderr)
+            return 1
+        try:
+            for warning in caught:
+                print(f"WARNING: {warning.message}")
+            _print_addresses(running, args)
+            while running.process.poll() is None:
+                time.sleep(1)
+            tail = running.log.read_text(errors="replace").splitlines()[-15:]
+            print(f"The server stopped by itself (exit code {running.process.returncode}).")
+            print(environment.mask_credentials("\n".join(tail)), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _shielded(running.stop)
+
+
+def _print_addresses(running: server.TrackingServer, args: argparse.Namespace) -> None:
+    """Say which addresses participants can use."""
+    if running.participant_urls:
+        print("Participants join with:")
+        for url in running.participant_urls:
+            print(f'    helpers.workshop.join("{url}", "<their name>")')
+    elif "*" in [name.strip() for name in args.allowed_hosts.split(",")]:
+        print(
+            f"Participants type this machine's network address: http://<address>:{args.port} "
+            "(--allowed-hosts '*' accepts any name)."
+        )
+    else:
+        print(
+            f"No address participants can use: none of --allowed-hosts {args.allowed_hosts!r} "
+            f"is a name with port {args.port}, and MLflow refuses requests to other names. "
+            f"Name this machine's address, e.g. --allowed-hosts 192.168.1.20:{args.port}."
+        )
+    if args.host not in server.LOOPBACK:
+        print(f"On this machine: {running.url}")
+    if running.auth:
+        print(
+            "Participants set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD first; "
+            f"the user {server.ADMIN_USER!r} creates their accounts (docs/workshop.md)."
+        )
+    print("Press Ctrl+C to stop.", flush=True)
+
+
+@contextlib.contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """Turn ``STOP_SIGNALS`` into ``KeyboardInterrupt`` inside the block.
+
+    A signal this process was told to ignore (``nohup`` ignores SIGHUP) stays ignored.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, interrupt)
     try:
-        while running.process.poll() is None:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
+        yield
     finally:
-        running.stop()
-    return 0
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _shielded(stop: Callable[[], None]) -> None:
+    """Run ``stop`` to its end: a second Ctrl+C or SIGTERM must not leave a server half-stopped."""
+    numbers = [getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)]
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in numbers}
+    try:
+        stop()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ HIGHER_IS_BETTER = ("r2", "accuracy", "auc", "roc_auc", "f1", "precision", "reca
 def runs_table(
     experiment: str | Sequence[str] | None = None,
     filter: str | None = None,
-    order_by: Sequence[str] | None = None,
+    order_by: str | Sequence[str] | None = None,
     *,
     max_results: int = 100_000,
     include_internal: bool = False,
@@ -50,7 +50,8 @@ def runs_table(
             ``helpers.tracking.setup()``.
         filter: An MLflow filter string, e.g. ``"params.train_size = '0.8'"`` (params are
             strings: quote their values).
-        order_by: E.g. ``["metrics.mse ASC"]``; newest first when None.
+        order_by: E.g. ``"metrics.mse ASC"``, or a list such as
+            ``["metrics.mse ASC", "attributes.start_time DESC"]``; newest first when None.
         max_results: Most runs to return.
         include_internal: Keep MLflow's internal columns (``artifact_uri``, ``mlflow.*``
             tags, ...).
@@ -68,7 +69,7 @@ def runs_table(
     raw = mlflow.search_runs(
         experiment_ids=_experiment_ids(experiment),
         filter_string=filter or "",
-        order_by=list(order_by) if order_by else None,
+        order_by=_as_list(order_by) if order_by else None,
         max_results=max_results,
         run_view_type=ViewType.ACTIVE_ONLY,
     )
@@ -92,7 +93,11 @@ def tidy(raw: pd.DataFrame, include_internal: bool = False) -> pd.DataFrame:
     params = [c for c in raw.columns if c.startswith("params.")]
     metrics = [c for c in raw.columns if c.startswith("metrics.")]
     user_tags = [
-        c for c in raw.columns if c.startswith("tags.") and not c.startswith("tags.mlflow.")
+        c
+        for c in raw.columns
+        if c.startswith("tags.")
+        and not c.startswith("tags.mlflow.")
+        and c != f"tags.{tracking.PROCESS_TAG}"  # bookkeeping, not a result
     ]
     short = {c: c.split(".", 1)[1] for c in params + metrics + user_tags}
     taken = list(_NAMED_TAGS.values()) + TAIL_COLUMNS
@@ -146,8 +151,8 @@ def best_run(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.Ser
     Args:
         runs: A run table (``runs_table()``) or any DataFrame with the metric column.
         metric: Column to rank by, e.g. ``"mse"``.
-        mode: ``"min"`` or ``"max"``; when None, ``"max"`` for scores such as ``r2`` and
-            ``accuracy`` and ``"min"`` for everything else (errors, losses).
+        mode: ``"min"`` or ``"max"`` (in any case); when None, ``"max"`` for scores such as
+            ``r2`` and ``accuracy`` and ``"min"`` for everything else (errors, losses).
 
     Returns:
         The best run's row; runs without a value for the metric are ignored.
@@ -155,6 +160,7 @@ def best_run(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.Ser
     Raises:
         ValueError: If the metric is not in the table, the mode is not min/max, or no run
             has a value.
+        TypeError: If the mode is not text.
 
     Examples:
         >>> table = pd.DataFrame({"run_name": ["a", "b"], "mse": [2.0, 1.0]})
@@ -162,13 +168,11 @@ def best_run(runs: pd.DataFrame, metric: str, mode: str | None = None) -> pd.Ser
         'b'
     """
     check_column(runs, metric, "metric")
-    mode = mode or ("max" if higher_is_better(metric) else "min")
-    if mode not in ("min", "max"):
-        raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+    lower = lower_is_better(metric, mode)
     values = pd.to_numeric(runs[metric], errors="coerce").dropna()
     if values.empty:
         raise ValueError(f"no run has a value for {metric!r} ({len(runs)} runs in the table)")
-    return runs.loc[values.idxmin() if mode == "min" else values.idxmax()]
+    return runs.loc[values.idxmin() if lower else values.idxmax()]
 
 
 def higher_is_better(metric: str) -> bool:
@@ -191,37 +195,101 @@ def higher_is_better(metric: str) -> bool:
     )
 
 
-def check_column(runs: pd.DataFrame, column: str, role: str = "column") -> None:
-    """Raise a clear error if ``column`` is not in the run table.
+def lower_is_better(metric: str, mode: str | None = None) -> bool:
+    """Check a ``mode`` argument and say which end of a metric is best.
+
+    Args:
+        metric: The metric, e.g. ``"mse"``; its name decides when ``mode`` is None.
+        mode: ``"min"`` (lower is better) or ``"max"`` (higher is better), in any case; None
+            to guess from the name (see ``higher_is_better()``).
+
+    Returns:
+        True when lower values are better.
+
+    Raises:
+        ValueError: For any other text, naming the choices.
+        TypeError: If ``mode`` is not text (e.g. ``mode=min`` without quotes).
+
+    Examples:
+        >>> lower_is_better("r2"), lower_is_better("r2", "MIN")
+        (False, True)
+    """
+    if mode is None:
+        return not higher_is_better(metric)
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be 'min' or 'max' (in quotes), got {mode!r}")
+    if mode.lower() not in ("min", "max"):
+        raise ValueError(
+            f"mode must be 'min' or 'max', got {mode!r}; 'min' when lower {metric} is better "
+            "(errors, losses), 'max' when higher is better (scores), None to guess from the name"
+        )
+    return mode.lower() == "min"
+
+
+def check_column(
+    runs: pd.DataFrame, column: str, role: str = "column", *, numeric: bool = False
+) -> None:
+    """Raise a clear error if ``column`` is not in the run table (or holds no numbers).
 
     Args:
         runs: A run table.
         column: The column asked for.
         role: ``"metric"``, ``"param"`` or ``"column"``: which list to offer instead.
+        numeric: Also require numbers in the column (a column without any value passes:
+            there is nothing to judge).
 
     Raises:
-        ValueError: Naming the column and listing those of that role that exist.
+        ValueError: Naming the column and listing those of that role that exist (the
+            numeric ones, when the column holds something else).
+        TypeError: If ``column`` is not a column name, e.g. a list.
 
     Examples:
-        >>> check_column(pd.DataFrame({"mse": [1.0]}), "mse", "metric")
+        >>> check_column(pd.DataFrame({"mse": [1.0]}), "mse", "metric", numeric=True)
     """
-    if column in runs.columns:
-        return
+    if not isinstance(column, str):
+        raise TypeError(
+            f"{role} must be a column name (text), got {column!r} ({type(column).__name__})"
+        )
     kinds = {"metric": "metrics", "param": "params"}
-    known = runs.attrs.get(kinds.get(role, ""), None)
-    if not known:
-        known = [c for c in runs.columns if c not in TAIL_COLUMNS and c != "run_name"]
     label = kinds.get(role, "columns")
-    raise ValueError(
-        f"Unknown {role} {column!r}; the table's {label} are: {', '.join(map(str, known))}"
-    )
+    known = runs.attrs.get(kinds.get(role, ""), None) or [
+        c for c in runs.columns if c not in TAIL_COLUMNS and c != "run_name"
+    ]
+    if column not in runs.columns:
+        raise ValueError(
+            f"Unknown {role} {column!r}; the table's {label} are: {', '.join(map(str, known))}"
+        )
+    if numeric and not _is_numeric(runs[column]) and runs[column].notna().any():
+        numbers = [str(c) for c in known if c in runs.columns and _is_numeric(runs[c])]
+        raise ValueError(
+            f"{role} {column!r} is not numeric (it holds {_examples(runs[column])}, not "
+            f"numbers); numeric {label}: {', '.join(numbers) or 'none'}"
+        )
+
+
+def _as_list(value: str | Sequence[str]) -> list[str]:
+    """One string, or a list of them, as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _is_numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values)
+
+
+def _examples(values: pd.Series) -> str:
+    """Describe a few values of a column that are not numbers, e.g. ``text such as 'abc'``."""
+    present = values.dropna()
+    odd = present[pd.to_numeric(present, errors="coerce").isna()]
+    sample = (odd if len(odd) else present).head(50)
+    kind = "text" if all(isinstance(v, str) for v in sample) else "values"
+    return f"{kind} such as {', '.join(list(dict.fromkeys(map(repr, sample)))[:3])}"
 
 
 def _experiment_ids(experiment: str | Sequence[str] | None) -> list[str]:
     """Experiment names or IDs (or the active experiment) to a list of IDs."""
     if experiment is None:
         return [tracking.active_experiment_id()]
-    wanted = [experiment] if isinstance(experiment, str) else list(experiment)
+    wanted = _as_list(experiment)
     ids = []
     for item in wanted:
         found = mlflow.get_experiment_by_name(tracking.full_experiment_name(str(item)))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from sklearn.datasets import load_diabetes
@@ -115,6 +118,58 @@ def check_columns(data: pd.DataFrame, columns: list[str]) -> None:
     if missing:
         raise ValueError(
             f"Unknown column(s) {missing}; the data has: {', '.join(map(str, data.columns))}"
+        )
+
+
+def check_training_data(
+    data: pd.DataFrame, features: Sequence[str], target: str, train_size: float
+) -> None:
+    """Raise a clear error unless ``data`` can train a model and score it.
+
+    Args:
+        data: The data set.
+        features: The feature columns.
+        target: The target column.
+        train_size: Share of rows used for training.
+
+    Raises:
+        ValueError: For an unknown column, features that include the target (the model
+            would see the answer), a column with text or missing values, or too few rows
+            for two training and two test rows (r2 needs two).
+
+    Examples:
+        >>> check_training_data(article_data(), ["feature1"], "y", 0.8)
+
+    """
+    check_columns(data, [*features, target])
+    check_train_size(train_size)
+    if target in features:
+        raise ValueError(
+            f"features include the target {target!r}: the model would see the answer and "
+            "score perfectly (mse=0). Remove it from the features."
+        )
+    for column in [*features, target]:
+        values = data[column]
+        if not pd.api.types.is_numeric_dtype(values):
+            text = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
+            example = f" such as {text.iloc[0]!r}" if len(text) else ""
+            raise ValueError(
+                f"column {column!r} holds {values.dtype} values{example}, not numbers: "
+                "convert it (pd.to_numeric, or one-hot encode a category) or leave it out"
+            )
+        missing = values.isna()
+        if missing.any():
+            raise ValueError(
+                f"column {column!r} has {int(missing.sum())} missing value(s) (NaN), the first "
+                f"in row {missing.idxmax()!r}: fill them (data.fillna) or drop those rows "
+                "(data.dropna) first"
+            )
+    n_test = math.ceil((1 - train_size) * len(data))  # as train_test_split counts
+    if min(n_test, len(data) - n_test) < 2:
+        raise ValueError(
+            f"{len(data)} rows with train_size={train_size} give {len(data) - n_test} "
+            f"training and {n_test} test rows; at least 2 of each are needed (r2 needs two "
+            "test rows): use more rows"
         )
 
 

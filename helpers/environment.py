@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -152,6 +153,52 @@ def sqlite_uri(store: Path) -> str:
 
     """
     return f"sqlite:///{(Path(store) / 'mlflow.db').as_posix()}"
+
+
+def mask_credentials(uri: str) -> str:
+    """Hide the password or token in a URI, so that it can be printed and shared.
+
+    Args:
+        uri: Any URI or text containing one, e.g. ``postgresql://user:secret@host/db``.
+
+    Returns:
+        The same text with each ``user:password@`` shown as ``user:***@`` (a bare
+        ``token@`` as ``***@``); text without credentials is returned unchanged.
+
+    Examples:
+        >>> mask_credentials("postgresql://kit:secret@db.example/runs")
+        'postgresql://kit:***@db.example/runs'
+        >>> mask_credentials("http://token@127.0.0.1:5000")
+        'http://***@127.0.0.1:5000'
+        >>> mask_credentials("sqlite:////tmp/mlflow.db")
+        'sqlite:////tmp/mlflow.db'
+    """
+
+    def hide(match: re.Match[str]) -> str:
+        user, _, secret = match.group("userinfo").partition(":")
+        shown = f"{user}:***" if secret else "***"
+        return f"{match.group('scheme')}{shown}@"
+
+    return _USERINFO.sub(hide, uri)
+
+
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s]+)@")
+
+
+def disable_telemetry() -> None:
+    """Turn off MLflow's usage telemetry in this process and the programs it starts.
+
+    At import MLflow starts a thread that fetches a telemetry configuration from the
+    internet. Offline (a workshop room, this kit's tests) the fetch fails and the thread
+    removes a variable from ``os.environ`` while the main thread may be reading it for an
+    HTTP request, which then fails with a ``KeyError``. The kit runs offline by design, so
+    it sets MLflow's documented switch ``MLFLOW_DISABLE_TELEMETRY`` and, when MLflow is
+    already imported, drops its telemetry client at once from this thread.
+    """
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    telemetry = sys.modules.get("mlflow.telemetry")
+    if telemetry is not None:
+        telemetry.set_telemetry_client()  # disabled now: forgets the client, in this thread
 
 
 def display_path(path: Path) -> str:

@@ -261,6 +261,8 @@ def run_experiments(
             run of it (same model and hyperparameters, data, split, seed and run name,
             fingerprinted in the ``spec_digest`` tag); return that run's results instead.
             Makes a notebook safe to re-run without piling up copies of the same runs.
+            Earlier runs of it that never finished (a killed kernel, an error) are moved
+            to the trash, with a message, before it runs again.
         parent_run_id: Log the runs as children of this run (and reuse only its children).
         progress: Print one line per run, the same whether it ran or was reused.
 
@@ -269,7 +271,9 @@ def run_experiments(
         rmse, r2, run_id, model_uri, reused``.
 
     Raises:
-        ValueError: For an empty spec list, an unknown feature or target column.
+        ValueError: For an empty spec list, an unknown feature or target column, features
+            that include the target, a column with text or missing values, or too few rows
+            to train and score; all before any run starts.
         TypeError: For a model that is not a scikit-learn estimator.
 
     Examples:
@@ -278,11 +282,13 @@ def run_experiments(
     """
     specs = as_specs(specs)
     for spec in specs:
-        kit_data.check_columns(data, [*spec.features, target])
+        kit_data.check_training_data(data, spec.features, target, spec.train_size)
     rows = []
     for number, spec in enumerate(specs, start=1):
         digest = spec_digest(spec, data, target, seed)
         earlier = _finished_run(digest, log_models, parent_run_id) if reuse else None
+        if reuse and earlier is None:
+            _trash_unfinished(digest, parent_run_id)
         if earlier is not None:
             row = _row_from_run(spec, earlier)
         else:
@@ -359,6 +365,27 @@ def _finished_run(digest: str, need_model: bool, parent_run_id: str | None) -> R
     return None
 
 
+def _trash_unfinished(digest: str, parent_run_id: str | None) -> None:
+    """Move earlier runs of a spec that never finished (killed, failed) to the trash.
+
+    So that running it again leaves one run of it, not a broken one beside it. MLflow
+    keeps deleted runs in the experiment's trash, from where the UI restores them.
+    """
+    query = f"tags.{SPEC_TAG} = '{digest}' and attributes.status != 'FINISHED'"
+    if parent_run_id:
+        query += f" and tags.mlflow.parentRunId = '{parent_run_id}'"
+    for run in mlflow.search_runs(filter_string=query, output_format="list"):
+        if run.info.status == "RUNNING" and tracking.process_alive(
+            run.data.tags.get(tracking.PROCESS_TAG, "")
+        ):
+            continue  # still being logged, by another kernel
+        mlflow.MlflowClient().delete_run(run.info.run_id)
+        print(
+            f"Moved an unfinished earlier run of '{run.info.run_name}' ({run.info.status}) "
+            "to the trash; running it again."
+        )
+
+
 def _row(
     spec: RunSpec, metrics: Mapping[str, float], run_id: str, model_uri: str | None, reused: bool
 ) -> dict[str, Any]:
@@ -397,7 +424,7 @@ def _run_one(
         data, list(spec.features), spec.train_size, target=target, seed=seed
     )
     model = seeded(spec.model, seed)
-    tags = {SPEC_TAG: digest, **library_tags()}
+    tags = {SPEC_TAG: digest, **library_tags(), **tracking.process_tag()}
     with mlflow.start_run(run_name=spec.name, tags=tags, parent_run_id=parent_run_id) as run:
         model.fit(X_train, y_train)
         predictions = model.predict(X_test)
@@ -440,6 +467,8 @@ def run_sweep(
     model: a sweep only needs their metrics; log the winner's model afterwards. A sweep
     that was interrupted and is started again continues under the same parent: children
     already finished are reused, so its output is the same as an uninterrupted sweep's.
+    A different grid, model, data or metric under the same ``parent_name`` starts a new
+    parent (params cannot change once logged), so a parent always describes its children.
 
     Args:
         spec: The model, train size and features every child shares.
@@ -458,8 +487,9 @@ def run_sweep(
         ``parent_run_id``.
 
     Raises:
-        ValueError: For an empty grid, an empty list of values, or a parameter the model
-            does not accept; all before any run starts.
+        ValueError: For an empty grid, values that are not a non-empty list, a parameter
+            the model does not accept, or data that cannot train the model (see
+            ``run_experiments``); all before any run starts.
 
     Examples:
         >>> grid = {"n_estimators": [10, 50], "max_depth": [2, 4]}
@@ -472,12 +502,23 @@ def run_sweep(
     if unknown:
         valid = ", ".join(sorted(accepted))
         raise ValueError(f"{spec.model_type} does not accept {unknown}; it accepts: {valid}")
-    empty = [name for name, values in grid.items() if isinstance(values, str) or not len(values)]
+    not_lists = {
+        name: values
+        for name, values in grid.items()
+        if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__len__")
+    }
+    if not_lists:
+        raise ValueError(
+            f"grid values must be lists, e.g. {{'max_depth': [2, 4]}}; got {not_lists}"
+        )
+    empty = [name for name, values in grid.items() if not len(values)]
     if empty:
         raise ValueError(f"grid values must be non-empty lists; not for {empty}")
     if metric not in ("rmse", "mse", "r2"):
         raise ValueError(f"metric must be 'rmse', 'mse' or 'r2', got {metric!r}")
-    kit_data.check_columns(data, [*spec.features, target])
+    if not isinstance(parent_name, str) or not parent_name.strip():
+        raise ValueError(f"parent_name must be a non-empty string, got {parent_name!r}")
+    kit_data.check_training_data(data, spec.features, target, spec.train_size)
     names = list(grid)
     combos = [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
     children = [
@@ -489,7 +530,13 @@ def run_sweep(
         )
         for combo in combos
     ]
-    parent = _sweep_parent(parent_name, {f"grid.{k}": list(v) for k, v in grid.items()})
+    recipe = {
+        "spec": spec_digest(spec, data, target, seed),
+        "grid": {name: [repr(value) for value in grid[name]] for name in names},
+        "metric": metric,
+    }
+    digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+    parent = _sweep_parent(parent_name, digest, {f"grid.{k}": list(v) for k, v in grid.items()})
     results = run_experiments(
         children, data, target=target, seed=seed, dataset_name=dataset_name, log_models=False,
         reuse=True, parent_run_id=parent, progress=progress,
@@ -511,18 +558,34 @@ def run_sweep(
     return results
 
 
-def _sweep_parent(name: str, space: dict[str, list[Any]]) -> str:
-    """Find the sweep's parent run in the active experiment, or start one; return its ID."""
-    found = mlflow.search_runs(
-        filter_string=f"attributes.run_name = '{name}' and tags.sweep = 'parent'",
-        order_by=["attributes.start_time DESC"],
-        output_format="list",
-    )
-    if found:
-        return found[0].info.run_id
-    experiment_id = tracking.active_experiment_id()
+def _sweep_parent(name: str, digest: str, space: dict[str, list[Any]]) -> str:
+    """Find this sweep's parent run in the active experiment, or start one; return its ID.
+
+    A parent is this sweep's when it has the same name and the same ``spec_digest`` (the
+    model, data, split, grid and metric), so its params and best result always describe
+    its own children; a new grid under the same name gets a new parent.
+    """
     client = mlflow.MlflowClient()
-    parent = client.create_run(experiment_id, run_name=name, tags={"sweep": "parent"})
+    found = [
+        run
+        for run in mlflow.search_runs(
+            filter_string=f"tags.sweep = 'parent' and tags.{SPEC_TAG} = '{digest}'",
+            order_by=["attributes.start_time DESC"],
+            output_format="list",
+        )
+        if run.info.run_name == name
+    ]
+    if found:
+        parent = found[0].info.run_id
+        if found[0].info.status != "FINISHED":  # interrupted: this process continues it
+            client.update_run(parent, status="RUNNING")
+            client.set_tag(
+                parent, tracking.PROCESS_TAG, tracking.process_tag()[tracking.PROCESS_TAG]
+            )
+        return parent
+    experiment_id = tracking.active_experiment_id()
+    tags = {"sweep": "parent", SPEC_TAG: digest, **tracking.process_tag()}
+    parent = client.create_run(experiment_id, run_name=name, tags=tags)
     client.log_batch(parent.info.run_id, params=[Param(k, str(v)) for k, v in space.items()])
     return parent.info.run_id
 

@@ -13,7 +13,7 @@ Examples:
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from mlflow.tracking import MlflowClient
 
-from helpers.compare import check_column, higher_is_better
+from helpers.compare import check_column, lower_is_better
 
 #: Colours of the course's model types; other types get a stable colour from their name.
 MODEL_COLORS = {
@@ -101,19 +101,24 @@ def bar(
         runs: A run table.
         metric: The metric, e.g. ``"mse"``.
         label: Column naming each bar.
-        mode: ``"min"`` or ``"max"``: which end is best (guessed from the name if None).
-        max_bars: Most bars; with more runs only the best are drawn, with a note.
+        mode: ``"min"`` or ``"max"`` (in any case): which end is best (guessed from the
+            name if None).
+        max_bars: Most bars (at least 1); with more runs only the best are drawn, with a note.
         ax: Axes to draw on; a new figure when None.
 
     Returns:
         The ``Chart``; ``ax_.patches`` are the bars, best first.
 
+    Raises:
+        ValueError: For an empty table, an unknown column, a metric without numbers, a mode
+            other than min/max, or ``max_bars`` below 1.
+        TypeError: If ``max_bars`` is not a whole number.
+
     Examples:
         >>> chart = bar(runs, "mse")  # doctest: +SKIP
     """
-    check_column(runs, metric, "metric")
-    check_column(runs, label)
-    lower = _lower_is_better(metric, mode)
+    _check(runs, metric, columns={label: "column"}, limits={"max_bars": max_bars})
+    lower = lower_is_better(metric, mode)
     data, notes = _complete(runs, [metric])
     data = data.sort_values(metric, ascending=lower, kind="stable")
     if len(data) > max_bars:
@@ -152,19 +157,20 @@ def box(
         metric: The metric, e.g. ``"mse"``.
         by: The param (or any column) to group by, e.g. ``"train_size"``.
         ax: Axes to draw on; a new figure when None.
-        max_boxes: Most groups; more raise an error (use ``scatter()`` for those).
+        max_boxes: Most groups (at least 1); more raise an error (use ``scatter()`` for those).
 
     Returns:
         The ``Chart``; one box per group, in the order of the group values.
 
     Raises:
-        ValueError: For an unknown column or too many groups.
+        ValueError: For an empty table, an unknown column, a metric without numbers, or too
+            many groups.
+        TypeError: If ``max_boxes`` is not a whole number.
 
     Examples:
         >>> chart = box(runs, "mse", by="train_size")  # doctest: +SKIP
     """
-    check_column(runs, metric, "metric")
-    check_column(runs, by, "param")
+    _check(runs, metric, columns={by: "param"}, limits={"max_boxes": max_boxes})
     data, notes = _complete(runs, [metric, by])
     groups = sorted(data[by].unique(), key=_sort_key)
     if len(groups) > max_boxes:
@@ -203,7 +209,7 @@ def box(
         [f"{_fmt(g)}\nn={n}" for g, n in zip(groups, counts, strict=True)],
     )
     ax.set_xlabel(by)
-    ax.set_ylabel(f"{metric} ({'lower' if _lower_is_better(metric) else 'higher'} is better)")
+    ax.set_ylabel(f"{metric} ({'lower' if lower_is_better(metric) else 'higher'} is better)")
     if by != "model_type":  # the axis already names the model types
         _model_legend(ax, data, beside)
     return _finish(ax, f"{metric} by {by}", notes)
@@ -228,19 +234,19 @@ def contour(runs: pd.DataFrame, x: str, y: str, metric: str, *, ax: Axes | None 
         The ``Chart``; ``note_`` starts with ``"contours"`` or ``"too sparse"``.
 
     Raises:
-        ValueError: For an unknown or non-numeric param.
+        ValueError: For an empty table, an unknown or non-numeric column, or the same param
+            for x and y.
 
     Examples:
         >>> chart = contour(runs, "n_estimators", "max_depth", "mse")  # doctest: +SKIP
     """
-    check_column(runs, metric, "metric")
-    for name in (x, y):
-        check_column(runs, name, "param")
-        _check_numeric(runs, name)
+    _check(runs, metric, numeric=[x, y])
+    if x == y:
+        raise ValueError(f"x and y must be two different params, got {x!r} for both")
     data, notes = _complete(runs, [x, y, metric])
     grid = data.groupby([x, y])[metric].mean()
     xs, ys = np.sort(data[x].unique()), np.sort(data[y].unique())
-    lower = _lower_is_better(metric)
+    lower = lower_is_better(metric)
     cmap = _cmap(lower)
     ax = _axes(ax, (7, 5))
     full = len(xs) >= 2 and len(ys) >= 2 and len(grid) == len(xs) * len(ys)
@@ -323,17 +329,19 @@ def parallel_coordinates(
     Returns:
         The ``Chart``; ``ax_.collections[0]`` holds one line per run.
 
+    Raises:
+        ValueError: For an empty table, no params, an unknown column, or a metric without
+            numbers.
+
     Examples:
         >>> chart = parallel_coordinates(runs, ["train_size", "n_estimators"], "mse")
     """
     if isinstance(params, str) or not params:
         raise ValueError(f"params must be a non-empty list of column names, got {params!r}")
-    for name in params:
-        check_column(runs, name, "param")
-    check_column(runs, metric, "metric")
+    _check(runs, metric, columns=dict.fromkeys(params, "param"))
     columns = [*params, metric]
     data, notes = _complete(runs, columns)
-    lower = _lower_is_better(metric)
+    lower = lower_is_better(metric)
     data = data.sort_values(metric, ascending=not lower, kind="stable")  # best drawn on top
     ax = _axes(ax, (1.8 * len(columns) + 2, 4.5))
     scaled, ticks = {}, {}
@@ -398,13 +406,13 @@ def scatter(
     Returns:
         The ``Chart``; ``ax_.collections`` hold the dots.
 
+    Raises:
+        ValueError: For an empty table, an unknown column, or a metric without numbers.
+
     Examples:
         >>> chart = scatter(runs, "train_size", "mse", color_by="model_type")  # doctest: +SKIP
     """
-    check_column(runs, x, "param")
-    check_column(runs, metric, "metric")
-    if color_by is not None:
-        check_column(runs, color_by)
+    _check(runs, metric, columns={x: "param"} | ({color_by: "column"} if color_by else {}))
     data, notes = _complete(runs, [x, metric] + ([color_by] if color_by else []))
     ax = _axes(ax, (7, 4.5))
     numeric_x = pd.api.types.is_numeric_dtype(data[x])
@@ -440,7 +448,7 @@ def scatter(
         else:
             notes.append(f"{len(groups)} values of {color_by}: legend left out")
     ax.set_xlabel(x)
-    ax.set_ylabel(f"{metric} ({'lower' if _lower_is_better(metric) else 'higher'} is better)")
+    ax.set_ylabel(f"{metric} ({'lower' if lower_is_better(metric) else 'higher'} is better)")
     return _finish(ax, f"{metric} against {x}", notes)
 
 
@@ -458,10 +466,11 @@ def metric_history(
     Reads each run's history with ``MlflowClient.get_metric_history``.
 
     Args:
-        runs: A run table; its first ``max_runs`` rows are drawn (sort it first).
+        runs: A run table with a ``run_id`` column; its first ``max_runs`` rows are drawn
+            (sort it first).
         metric: The metric, e.g. ``"mse"``.
         label: Column naming each line.
-        max_runs: Most runs drawn, with a note when there are more.
+        max_runs: Most runs drawn (at least 1), with a note when there are more.
         ax: Axes to draw on; a new figure when None.
         client: The MLflow client to read with; a new one for the current tracking URI
             when None.
@@ -470,12 +479,19 @@ def metric_history(
         The ``Chart``; one line per run that logged the metric.
 
     Raises:
-        ValueError: For an unknown metric, or if no run has a history for it.
+        ValueError: For an empty table, an unknown column, a table without ``run_id``, a
+            metric without numbers, ``max_runs`` below 1, or if no run has a history for it.
+        TypeError: If ``max_runs`` is not a whole number.
 
     Examples:
         >>> chart = metric_history(runs.head(5), "mse_by_trees")  # doctest: +SKIP
     """
-    check_column(runs, metric, "metric")
+    _check(runs, metric, columns={label: "column"}, limits={"max_runs": max_runs})
+    if "run_id" not in runs.columns:
+        raise ValueError(
+            "metric_history reads each run's history by its 'run_id', and this table has no "
+            "'run_id' column; pass a table from compare.runs_table()"
+        )
     client = client or MlflowClient()
     notes = []
     if len(runs) > max_runs:
@@ -493,7 +509,7 @@ def metric_history(
         steps, values = [m.step for m in history], [m.value for m in history]
         ax.plot(steps, values, marker="." if len(history) < 30 else None, label=name)
     ax.set_xlabel("step")
-    ax.set_ylabel(f"{metric} ({'lower' if _lower_is_better(metric) else 'higher'} is better)")
+    ax.set_ylabel(f"{metric} ({'lower' if lower_is_better(metric) else 'higher'} is better)")
     ax.legend(fontsize=8)
     return _finish(ax, f"{metric} step by step", notes)
 
@@ -516,9 +532,61 @@ def _finish(ax: Axes, title: str, notes: list[str]) -> Chart:
     return Chart(ax_=ax, figure_=ax.figure, note_=note)
 
 
+def _check(
+    runs: pd.DataFrame,
+    metric: str,
+    *,
+    numeric: Sequence[str] = (),
+    columns: Mapping[str, str] | None = None,
+    limits: Mapping[str, int] | None = None,
+) -> None:
+    """Check what every chart needs before it draws, in the learner's terms.
+
+    Args:
+        runs: The run table given.
+        metric: The metric drawn: a column of numbers.
+        numeric: Params that must hold numbers too (a contour's axes).
+        columns: Other columns read, each with its role (``"param"`` or ``"column"``).
+        limits: Arguments that count something, e.g. ``{"max_bars": 25}``.
+
+    Raises:
+        ValueError: For a table without runs, an unknown column, a column holding
+            something else than numbers, or a count below 1.
+        TypeError: For a column name that is not text, or a count that is not a whole
+            number.
+    """
+    if len(runs) == 0:
+        raise ValueError(
+            "no runs to plot: the run table is empty; check the experiment name and the "
+            "filter given to runs_table()"
+        )
+    check_column(runs, metric, "metric", numeric=True)
+    for name in numeric:
+        check_column(runs, name, "param", numeric=True)
+    for name, role in (columns or {}).items():
+        check_column(runs, name, role)
+    for name, value in (limits or {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be a whole number of at least 1, got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+
+
 def _complete(runs: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """Rows with a value in every column, and a note on how many were left out."""
+    """Rows with a value in every column, and a note on how many were left out.
+
+    Raises:
+        ValueError: If no row is left: naming the columns without any value, if any.
+    """
     data = runs.dropna(subset=columns)
+    if data.empty:
+        empty = [repr(c) for c in columns if runs[c].isna().all()]
+        what = (
+            f"{' and '.join(empty)} {'has' if len(empty) == 1 else 'have'} no values in these"
+            if empty
+            else f"no run has a value for every one of {' / '.join(columns)} among the"
+        )
+        raise ValueError(f"{what} {len(runs)} runs; nothing to plot")
     notes = []
     if len(data) < len(runs):
         missing = len(runs) - len(data)
@@ -554,31 +622,9 @@ def _model_legend(ax: Axes, rows: pd.DataFrame, beside: bool) -> None:
     )
 
 
-def _lower_is_better(metric: str, mode: str | None = None) -> bool:
-    if mode is None:
-        return not higher_is_better(metric)
-    if mode not in ("min", "max"):
-        raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-    return mode == "min"
-
-
-def _cmap(lower_is_better: bool) -> str:
+def _cmap(lower: bool) -> str:
     """Colour map in which the best values are the darkest, so they stand out on white."""
-    return "viridis" if lower_is_better else "viridis_r"
-
-
-def _check_numeric(runs: pd.DataFrame, column: str) -> None:
-    if not pd.api.types.is_numeric_dtype(runs[column]):
-        examples = runs[column].dropna().unique()[:3].tolist()
-        numeric = [
-            c
-            for c in runs.attrs.get("params", runs.columns)
-            if pd.api.types.is_numeric_dtype(runs[c])
-        ]
-        raise ValueError(
-            f"{column!r} is not numeric (values such as {examples}); "
-            f"numeric params: {', '.join(numeric)}"
-        )
+    return "viridis" if lower else "viridis_r"
 
 
 def _scale(values: pd.Series) -> tuple[np.ndarray, list[tuple[float, str]]]:

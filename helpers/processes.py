@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import psutil
+
+from helpers import environment
+
+#: Lines of a server's log that mean it cannot start, although its first process may live
+#: on for seconds: ``mlflow server`` outlives the uvicorn (or gunicorn) child that failed.
+FATAL_LOG_LINE = re.compile(
+    r"error while attempting to bind|address already in use|connection in use", re.IGNORECASE
+)
 
 
 def free_port() -> int:
@@ -35,7 +45,8 @@ def start(command: list[str], log: Path, env: Mapping[str, str] | None = None) -
     """Start a server command in a session of its own, its output going to ``log``.
 
     This Python's scripts folder is put first on ``PATH``, since MLflow's servers start
-    programs such as ``uvicorn`` by name.
+    programs such as ``uvicorn`` by name. MLflow's telemetry is off in it, as in the kit's
+    own process (``helpers.environment.disable_telemetry``).
 
     Args:
         command: The command, e.g. ``[sys.executable, "-m", "mlflow", "server", ...]``.
@@ -45,7 +56,7 @@ def start(command: list[str], log: Path, env: Mapping[str, str] | None = None) -
     Returns:
         The process.
     """
-    env = {**os.environ, **(env or {})}
+    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true", **(env or {})}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     with log.open("w") as out:
         return subprocess.Popen(
@@ -53,8 +64,65 @@ def start(command: list[str], log: Path, env: Mapping[str, str] | None = None) -
         )
 
 
+def check_port(port: object) -> int:
+    """Check that a value is a TCP port number.
+
+    Args:
+        port: The value given as a port.
+
+    Returns:
+        The port.
+
+    Raises:
+        ValueError: Naming the value, unless it is a whole number from 1 to 65535.
+
+    Examples:
+        >>> check_port(5000)
+        5000
+    """
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ValueError(f"port must be a whole number from 1 to 65535, got {port!r}")
+    return port
+
+
+def check_port_free(port: int, host: str = "127.0.0.1") -> None:
+    """Check, by binding it for a moment, that a server could listen on ``host:port``.
+
+    Args:
+        port: TCP port.
+        host: Address the server will listen on.
+
+    Raises:
+        RuntimeError: If another program uses the port, or the address cannot be used.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as err:
+        raise RuntimeError(f"Cannot listen on {host!r}: {err.strerror}") from None
+    with socket.socket(family, kind, proto) as sock:
+        if os.name != "nt":  # as the server will: a port in TIME_WAIT is not in use
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise RuntimeError(
+                    f"Port {port} on {host} is already in use by another program (address "
+                    f"already in use): stop that program, or choose another port, e.g. "
+                    f"{free_port()}."
+                ) from None
+            hint = " (ports below 1024 need administrator rights)" if port < 1024 else ""
+            raise RuntimeError(f"Cannot listen on {host}:{port}: {err.strerror}{hint}") from None
+
+
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
-    """Poll ``url`` until it answers 200; if the process dies or time runs out, stop it.
+    """Poll ``url`` until it answers 200; if the server fails or time runs out, stop it.
+
+    A server fails when its process exits (whatever its exit code: ``mlflow server`` exits
+    with 0 after its worker failed), or when its log says that it cannot listen on its port
+    (``FATAL_LOG_LINE``), which shows seconds before its first process exits.
 
     Args:
         url: A health address, e.g. ``http://127.0.0.1:5000/health``.
@@ -63,7 +131,8 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path
         log: The server's output, quoted in the error.
 
     Raises:
-        RuntimeError: With the end of the server's log.
+        RuntimeError: Saying why (the log's line about it, when there is one), with the end
+            of the server's log; passwords in it are masked.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -73,10 +142,18 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path
                     return
         except (urllib.error.URLError, OSError):
             pass
-        if process.poll() is not None or time.monotonic() > deadline:
+        lines = environment.mask_credentials(log.read_text(errors="replace")).splitlines()
+        fatal = next((line.strip() for line in lines if FATAL_LOG_LINE.search(line)), None)
+        exited = process.poll()
+        if fatal or exited is not None or time.monotonic() > deadline:
             stop(process)
-            what = "exited" if process.returncode else f"did not answer in {timeout:.0f} s"
-            tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+            if fatal:
+                what = f"cannot start: {fatal}"
+            elif exited is not None:
+                what = f"exited (code {exited}) before answering {url}"
+            else:
+                what = f"did not answer {url} in {timeout:.0f} s"
+            tail = "\n".join(lines[-15:])
             raise RuntimeError(f"The server {what}. Its log ends:\n{tail}")
         time.sleep(0.25)
 

@@ -9,7 +9,7 @@ import pandas as pd
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
-from helpers import environment
+from helpers import environment, tracking
 
 #: Words by which MLflow and the Databricks SDK say that the workspace refused access.
 REFUSALS = ("PERMISSION_DENIED", "PermissionDenied", "AccessDenied", "Forbidden")
@@ -62,7 +62,8 @@ def register(source: str, name: str) -> ModelVersion:
         The ``ModelVersion`` (``.version`` is its number).
 
     Raises:
-        ValueError: If the run logged no model, or the source does not exist.
+        ValueError: If the run logged no model, the source does not exist, or the model
+            is unfinished (its run was killed while logging it) or its files are missing.
         RuntimeError: On Databricks, if Unity Catalog refuses the registration (the
             message says what to do).
 
@@ -71,14 +72,18 @@ def register(source: str, name: str) -> ModelVersion:
         >>> version.version  # doctest: +SKIP
         '1'
     """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a non-empty string, got {name!r}")
+    quoted = tracking.quote(name)
     model_uri, run_id = _logged_model(source)
     model_id = model_uri.removeprefix("models:/")
+    _check_complete(model_id, source)
     client = mlflow.MlflowClient()
     try:
         client.get_registered_model(name)
     except MlflowException:
         client.create_registered_model(name)
-    for version in client.search_model_versions(f"name = '{name}'"):
+    for version in client.search_model_versions(f"name = {quoted}"):
         same = version.source == model_uri or getattr(version, "model_id", None) == model_id
         if same and version.status == "READY":  # this model is a version already
             return version
@@ -151,7 +156,7 @@ def versions(name: str) -> pd.DataFrame:
         names = [m.name for m in client.search_registered_models()]
         raise ValueError(f"No registered model {name!r}; models here: {', '.join(names)}") from err
     rows = []
-    for found in client.search_model_versions(f"name = '{name}'"):
+    for found in client.search_model_versions(f"name = {tracking.quote(name)}"):
         # Unity Catalog's search answers leave out tags and aliases: read each version.
         version = client.get_model_version(name, found.version)
         run_name = client.get_run(version.run_id).info.run_name if version.run_id else None
@@ -175,6 +180,26 @@ def _is_refusal(err: Exception) -> bool:
     """Tell whether an error says the workspace refused access."""
     text = f"{type(err).__name__} {err}"
     return any(word in text for word in REFUSALS)
+
+
+def _check_complete(model_id: str, source: str) -> None:
+    """Refuse a logged model that was never finished or whose files are missing."""
+    client = mlflow.MlflowClient()
+    status = str(client.get_logged_model(model_id).status)
+    if status != "READY":
+        raise ValueError(
+            f"The model of {source!r} is {status}, not READY: its run stopped while logging "
+            "it (a killed kernel?), so it cannot be loaded. Run the experiment again and "
+            "register the new run's model."
+        )
+    files = {info.path for info in client.list_logged_model_artifacts(model_id)}
+    if "MLmodel" not in files:
+        raise ValueError(
+            f"The files of the model {source!r} are missing (no MLmodel file at "
+            f"{environment.mask_credentials(client.get_logged_model(model_id).artifact_location)}"
+            "): was the store's folder moved or cleaned? Run the experiment again and "
+            "register the new run's model."
+        )
 
 
 def _logged_model(source: str) -> tuple[str, str | None]:

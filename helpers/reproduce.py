@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.discovery import all_estimators
 
 from helpers import data as kit_data
+from helpers import models
 from helpers.experiments import library_tags
 
 #: Data sets the kit can load by the name a run recorded for them.
@@ -76,7 +77,12 @@ class Rebuild:
 
 
 def rebuild(
-    run_id: str, data: pd.DataFrame | None = None, target: str = kit_data.TARGET
+    run_id: str,
+    data: pd.DataFrame | None = None,
+    target: str = kit_data.TARGET,
+    *,
+    allow_pickle: bool = False,
+    trusted_types: Iterable[str] = (),
 ) -> Rebuild:
     """Retrain a run of ``helpers.experiments.run_experiments()`` from its record alone.
 
@@ -84,12 +90,17 @@ def rebuild(
     its dataset input, loads the data set (by its recorded name, or ``data``), checks the
     training data's digest, splits and fits again, and compares the metric and the logged
     model's predictions with the new ones. Library versions recorded as ``library.*`` tags
-    are compared with the installed ones.
+    are compared with the installed ones. The logged model is loaded with
+    ``helpers.models.load_model``, which refuses files that could run planted code.
 
     Args:
         run_id: ID of the run to rebuild.
         data: The data set, when the kit cannot load it by its recorded name.
         target: Name of the target column.
+        allow_pickle: Load the run's model even if it is a pickle this process did not
+            log. Only for models you created yourself: unpickling runs any code in the file.
+        trusted_types: skops types you have reviewed beyond the kit's own (the
+            ``extra_trusted_types`` the model was logged with).
 
     Returns:
         A ``Rebuild``; ``print`` it for a report, check ``.reproduced``.
@@ -97,6 +108,8 @@ def rebuild(
     Raises:
         ValueError: If the run does not exist, did not record what a rebuild needs, or its
             data set is not available.
+        helpers.models.UnsafeModelError: If loading the run's model could run code nobody
+            reviewed, e.g. a pickle planted in the run (the message says how to proceed).
 
     Examples:
         >>> rebuild(results["run_id"][3])  # doctest: +SKIP
@@ -143,7 +156,11 @@ def rebuild(
     rebuilt_mse = float(mean_squared_error(y_test, predictions))
     identical = None
     if run.outputs.model_outputs:
-        logged = mlflow.pyfunc.load_model(f"models:/{run.outputs.model_outputs[0].model_id}")
+        logged = models.load_model(
+            f"models:/{run.outputs.model_outputs[0].model_id}",
+            allow_pickle=allow_pickle,
+            trusted_types=trusted_types,
+        )
         identical = bool(np.array_equal(np.asarray(logged.predict(X_test)), predictions))
     return Rebuild(
         run_name=name,

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import environment, processes
+from helpers import environment, models, processes
 
 #: Seconds to wait for the endpoint to answer ``/ping``.
 START_TIMEOUT = 90.0
@@ -59,12 +59,19 @@ class Endpoint:
 
 @contextmanager
 def serve(
-    model_uri: str, port: int | None = None, timeout: float = START_TIMEOUT
+    model_uri: str,
+    port: int | None = None,
+    timeout: float = START_TIMEOUT,
+    *,
+    allow_pickle: bool = False,
+    trusted_types: Iterable[str] = (),
 ) -> Iterator[Endpoint]:
     """Serve a model on a loopback port for the length of a ``with`` block.
 
-    Starts ``mlflow models serve`` with the local environment manager (no conda, no
-    virtualenv to build), waits until ``/ping`` answers, and on leaving the block, also
+    Downloads the model first and checks it with ``helpers.models.check_safe_to_load``
+    (a missing or unsafe model fails at once, before any server starts), then serves that
+    checked copy with ``mlflow models serve`` and the local environment manager (no conda,
+    no virtualenv to build), waits until ``/ping`` answers, and on leaving the block, also
     after an error or an interrupt, stops the server and its workers. A server still
     running when Python exits is stopped then.
 
@@ -72,6 +79,9 @@ def serve(
         model_uri: E.g. ``"models:/article_forest@champion"``.
         port: TCP port; a free one when None.
         timeout: Seconds to wait for the server to answer.
+        allow_pickle: Serve a pickle-based model this process did not log. Only for models
+            you created yourself: the server unpickles it, running any code in the file.
+        trusted_types: skops types you have reviewed beyond the kit's own.
 
     Yields:
         An ``Endpoint``; ``endpoint.predict(frame)`` sends rows to it.
@@ -79,6 +89,9 @@ def serve(
     Raises:
         RuntimeError: On Databricks (use Model Serving there), or if the server does not
             start (the message ends with its log).
+        helpers.models.ModelNotFoundError: If there is no model at ``model_uri`` (the
+            message says what exists, e.g. the registered model's aliases and versions).
+        helpers.models.UnsafeModelError: If serving it could run code nobody reviewed.
 
     Examples:
         >>> with serve("models:/article_forest@champion") as endpoint:  # doctest: +SKIP
@@ -90,10 +103,16 @@ def serve(
             "Databricks Model Serving instead: Serving in the left sidebar, then Create "
             "serving endpoint (Free Edition allows a few small CPU endpoints)."
         )
-    port = port or processes.free_port()
-    command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri,
-               "--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="mlflow-serve-") as folder:
+        # The server loads this checked copy, not whatever the URI points to by then.
+        (Path(folder) / "model").mkdir()
+        model = models.download_model(model_uri, Path(folder) / "model")
+        models.check_safe_to_load(
+            model, model_uri=model_uri, allow_pickle=allow_pickle, trusted_types=trusted_types
+        )
+        port = port or processes.free_port()
+        options = ["--env-manager", "local", "--host", "127.0.0.1", "--port", str(port)]
+        command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", str(model), *options]
         log = Path(folder) / "server.log"
         process = processes.start(command, log)
         cleanup = functools.partial(processes.stop, process)

@@ -7,8 +7,9 @@ import re
 
 import mlflow
 import pandas as pd
+from mlflow.exceptions import MlflowException
 
-from helpers import compare, participant, tracking
+from helpers import compare, environment, participant, tracking
 from helpers.participant import PARTICIPANT_ENV
 
 #: The experiment a workshop shares unless the instructor names another.
@@ -41,6 +42,9 @@ def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> t
         ValueError: For an empty or odd name, or an address that is neither.
         helpers.tracking.TrackingStoreUnreachableError: Within seconds, when no server
             answers at that address.
+        PermissionError: When a password-protected server refuses you: it reads your user
+            name and password from ``MLFLOW_TRACKING_USERNAME`` and ``MLFLOW_TRACKING_PASSWORD``
+            (set them in the shell that starts JupyterLab, never in a notebook).
 
     Examples:
         >>> join("http://127.0.0.1:5000", "member_a")  # doctest: +SKIP
@@ -53,11 +57,32 @@ def join(server_url: str, name: str, experiment: str = WORKSHOP_EXPERIMENT) -> t
             f"server_url must start with http:// or https://, or be 'databricks', "
             f"got {server_url!r}"
         )
-    tracking.check_reachable(server_url)
+    environment.disable_telemetry()  # offline rooms: see docs/workshop.md
+    tracking.check_reachable(server_url)  # /health: answered without a password
     mlflow.set_tracking_uri(server_url)
-    shared = tracking.get_or_create_experiment(
-        mlflow.MlflowClient(), tracking.full_experiment_name(experiment), None
-    )
+    try:
+        shared = tracking.get_or_create_experiment(
+            mlflow.MlflowClient(), tracking.full_experiment_name(experiment), None
+        )
+    except MlflowException as err:
+        if err.error_code not in ("UNAUTHENTICATED", "PERMISSION_DENIED"):
+            raise
+        user = os.environ.get("MLFLOW_TRACKING_USERNAME")
+        if err.error_code == "PERMISSION_DENIED":
+            problem = f"lets {user!r} in, but not into the experiment {experiment!r}"
+        elif user and os.environ.get("MLFLOW_TRACKING_PASSWORD"):
+            problem = (
+                f"refused the user name {user!r} (MLFLOW_TRACKING_USERNAME) with the password "
+                "in MLFLOW_TRACKING_PASSWORD: check both with the instructor"
+            )
+        else:
+            problem = (
+                "needs a user name and password: set MLFLOW_TRACKING_USERNAME and "
+                "MLFLOW_TRACKING_PASSWORD in the shell before starting JupyterLab (not in the "
+                "notebook), with the account the instructor gave you"
+            )
+        where = environment.mask_credentials(server_url)
+        raise PermissionError(f"The tracking server at {where} {problem}.") from None
     mlflow.set_experiment(experiment_id=shared.experiment_id)
     os.environ[PARTICIPANT_ENV] = name.strip()
     participant.register()
@@ -83,7 +108,7 @@ def leaderboard(
     Args:
         runs: A run table of the shared experiment (``helpers.compare.runs_table()``).
         metric: The metric to rank by, e.g. ``"mse"``.
-        mode: ``"min"`` or ``"max"``; guessed from the metric's name when None.
+        mode: ``"min"`` or ``"max"`` (in any case); guessed from the metric's name when None.
         by: The column naming who logged a run: ``"participant"`` (set by ``join``), or
             ``"author"`` (MLflow's ``mlflow.user``: the login, on Databricks).
 
@@ -92,14 +117,16 @@ def leaderboard(
         (how many runs each logged).
 
     Raises:
-        ValueError: If the table has no such column or no such metric.
+        ValueError: If the table has no such column, no such metric, a metric that is not
+            numeric, or a mode other than min/max.
+        TypeError: If ``mode`` is not text.
 
     Examples:
         >>> leaderboard(runs_table("workshop"), "mse")  # doctest: +SKIP
     """
     compare.check_column(runs, by, "column")
-    compare.check_column(runs, metric, "metric")
-    lower = (mode or ("max" if compare.higher_is_better(metric) else "min")) == "min"
+    compare.check_column(runs, metric, "metric", numeric=True)
+    lower = compare.lower_is_better(metric, mode)
     scored = runs.dropna(subset=[metric, by])
     best = scored.sort_values(metric, ascending=lower, kind="stable").groupby(by).head(1)
     board = best[[by, "run_name", metric]].sort_values(metric, ascending=lower)

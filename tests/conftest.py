@@ -28,6 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Point the kit (and the notebook kernels, which inherit this environment) at a temp store."""
     for name in _REDIRECTS:
         os.environ.pop(name, None)
+    helpers.environment.disable_telemetry()  # offline, as the kit's own processes
     parent = Path(tempfile.mkdtemp(prefix="course-tests-"))
     os.environ[helpers.environment.STORE_DIR_ENV] = str(parent / "mlflow-store")
     config.stash[_STORE_KEY] = parent

@@ -1,17 +1,15 @@
 """One workshop participant, as a separate process: join, wait for the start, log runs.
 
 Usage: python participant.py SERVER_URL NAME RUNS READY_FILE GO_FILE
-Writes READY_FILE once imports are done, waits for GO_FILE (so that a whole room joins
-at the same moment), then joins and logs RUNS runs. Prints "ok NAME RUNS" at the end.
+Writes READY_FILE, waits for GO_FILE (so that a whole room starts at the same moment),
+then imports MLflow and the kit, joins and logs RUNS runs at once, as a notebook does:
+MLflow's first second after import is when its telemetry thread could break a request.
+Prints "ok NAME RUNS" at the end.
 """
 
 import sys
 import time
 from pathlib import Path
-
-import mlflow
-
-import helpers
 
 
 def main() -> None:
@@ -22,6 +20,10 @@ def main() -> None:
         if time.monotonic() > deadline:
             raise SystemExit("no start signal")
         time.sleep(0.01)
+    import mlflow
+
+    import helpers
+
     helpers.workshop.join(url, name)
     for i in range(runs):
         with mlflow.start_run(run_name=f"{name}-{i:02d}"):

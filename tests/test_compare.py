@@ -119,3 +119,48 @@ def test_best_run_knows_the_direction():
 )  # fmt: skip
 def test_higher_is_better(metric, higher):
     assert compare.higher_is_better(metric) is higher
+
+
+def test_runs_table_takes_a_single_order_by_as_text(logged):
+    ordered = compare.runs_table(order_by="metrics.mse DESC")
+    assert ordered["mse"].is_monotonic_decreasing and len(ordered) == 2
+
+
+@pytest.mark.parametrize(
+    ("mode", "lower"), [(None, True), ("min", True), ("MIN", True), ("max", False), ("Max", False)]
+)
+def test_lower_is_better_takes_min_or_max_in_any_case(mode, lower):
+    assert compare.lower_is_better("mse", mode) is lower
+
+
+@pytest.mark.parametrize("mode", ["lowest", "", "minimum", " min"])
+def test_lower_is_better_names_the_choices(mode):
+    with pytest.raises(ValueError, match=rf"^mode must be 'min' or 'max', got {mode!r}; 'min'"):
+        compare.lower_is_better("mse", mode)
+
+
+def test_mode_must_be_text():
+    with pytest.raises(TypeError, match=r"^mode must be 'min' or 'max' \(in quotes\), got <built"):
+        compare.lower_is_better("mse", min)
+
+
+def test_best_run_mode_ignores_case():
+    table = pd.DataFrame({"run_name": ["a", "b"], "mse": [2.0, 1.0]})
+    assert compare.best_run(table, "mse", mode="MAX")["run_name"] == "a"
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max', got ''"):
+        compare.best_run(table, "mse", mode="")
+
+
+def test_check_column_names_text_in_a_numeric_column():
+    table = pd.DataFrame({"mse": [1.0, 2.0], "size": ["0.5", "big"], "empty": [None, None]})
+    table.attrs = {"params": ["size", "empty"], "metrics": ["mse"]}
+    with pytest.raises(
+        ValueError,
+        match=r"^param 'size' is not numeric \(it holds text such as 'big', not numbers\); "
+        r"numeric params: none$",
+    ):
+        compare.check_column(table, "size", "param", numeric=True)
+    compare.check_column(table, "mse", "metric", numeric=True)
+    compare.check_column(table, "empty", "param", numeric=True)  # no values: nothing to judge
+    with pytest.raises(TypeError, match=r"^param must be a column name \(text\), got 3 \(int\)"):
+        compare.check_column(table, 3, "param")

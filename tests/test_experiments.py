@@ -181,3 +181,26 @@ def test_reuse_skips_runs_already_logged_and_only_those(tracking, capsys):
     reused_model = run_experiments(article_specs()[:1], frame, reuse=True, progress=False)
     assert reused_model["reused"][0] and reused_model["model_uri"][0] == with_model["model_uri"][0]
     assert len(runs_of(tracking.experiment_id)) == 7
+
+
+@pytest.mark.parametrize(
+    ("change", "features", "message"),
+    [
+        (lambda f: f, ["feature1", "y"], "features include the target 'y'.*mse=0"),
+        (lambda f: f.assign(feature2=f["feature2"].astype(str).where(f.index != 3, "n/a")),
+         ["feature2"], r"column 'feature2' holds \w+ values such as 'n/a', not numbers"),
+        (lambda f: f.assign(feature1=f["feature1"].where(f.index != 7)),
+         ["feature1"], r"column 'feature1' has 1 missing value\(s\) \(NaN\), the first in row 7"),
+        (lambda f: f.head(0), ["feature1"], "0 rows with train_size=0.8 give 0 training and 0"),
+        (lambda f: f.head(1), ["feature1"], "1 rows .* at least 2 of each"),
+        (lambda f: f.head(2), ["feature1"], "2 rows .* give 1 training and 1 test rows"),
+    ],
+)  # fmt: skip
+def test_data_that_cannot_train_a_model_is_named_before_any_run(
+    tracking, change, features, message
+):
+    frame = change(data.article_data())
+    good = RunSpec(LinearRegression(), 0.8, ["feature1"], "logged-first-before")
+    with pytest.raises(ValueError, match=message):
+        run_experiments([good, RunSpec(LinearRegression(), 0.8, features)], frame)
+    assert runs_of(tracking.experiment_id).empty

@@ -190,3 +190,91 @@ def test_metric_history_reads_every_step_and_a_chart_can_be_logged(tracking):
     mlflow.MlflowClient().log_figure(run_id, chart.figure_, "charts/loss.png")
     files = [f.path for f in mlflow.MlflowClient().list_artifacts(run_id, "charts")]
     assert files == ["charts/loss.png"]
+
+
+# Every chart, called with the columns of the ``runs`` fixture.
+EVERY_CHART = {
+    "bar": lambda r, metric="mse": plots.bar(r, metric),
+    "box": lambda r, metric="mse": plots.box(r, metric, by="train_size"),
+    "contour": lambda r, metric="mse": plots.contour(r, "train_size", "max_depth", metric),
+    "parallel_coordinates": lambda r, metric="mse": plots.parallel_coordinates(
+        r, ["model_type", "train_size"], metric
+    ),
+    "scatter": lambda r, metric="mse": plots.scatter(r, "train_size", metric),
+    "metric_history": lambda r, metric="mse": plots.metric_history(r, metric),
+}
+
+
+@pytest.mark.parametrize("chart", EVERY_CHART)
+def test_every_chart_says_a_metric_holds_text_not_numbers(runs, chart):
+    with_text = runs.assign(mse=["abc"] * 6 + ["1.5"] * 6 + [None])
+    with pytest.raises(
+        ValueError,
+        match=r"^metric 'mse' is not numeric \(it holds text such as 'abc', not numbers\); "
+        r"numeric metrics: r2$",
+    ):
+        EVERY_CHART[chart](with_text)
+
+
+@pytest.mark.parametrize("chart", EVERY_CHART)
+def test_every_chart_says_there_are_no_runs_to_plot(runs, chart):
+    with pytest.raises(ValueError, match=r"^no runs to plot: the run table is empty"):
+        EVERY_CHART[chart](runs.iloc[:0])
+
+
+@pytest.mark.parametrize("chart", [c for c in EVERY_CHART if c != "metric_history"])
+def test_every_chart_says_a_metric_has_no_values(runs, chart):
+    with pytest.raises(ValueError, match=r"^'mse' has no values in these 13 runs"):
+        EVERY_CHART[chart](runs.assign(mse=np.nan))
+
+
+def test_a_chart_says_no_run_has_every_value_it_needs(runs):
+    apart = runs.assign(train_size=runs["train_size"].where(runs["mse"].isna()))
+    with pytest.raises(ValueError, match=r"^no run has a value for every one of mse / train_size"):
+        plots.box(apart, "mse", by="train_size")
+
+
+@pytest.mark.parametrize("chart", EVERY_CHART)
+def test_every_chart_wants_a_metric_name_not_a_list(runs, chart):
+    with pytest.raises(TypeError, match=r"^metric must be a column name .*got \['mse'\] \(list\)"):
+        EVERY_CHART[chart](runs, ["mse"])
+
+
+def test_contour_needs_two_different_params(runs):
+    with pytest.raises(
+        ValueError, match=r"^x and y must be two different params, got 'max_depth' for both"
+    ):
+        plots.contour(runs, "max_depth", "max_depth", "mse")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda r: plots.bar(r, "mse", max_bars=-1), ValueError, "max_bars must be .*got -1$"),
+        (lambda r: plots.bar(r, "mse", max_bars=0), ValueError, "max_bars must be .*got 0$"),
+        (lambda r: plots.bar(r, "mse", max_bars=2.5), TypeError, "max_bars must be .*got 2.5$"),
+        (lambda r: plots.bar(r, "mse", max_bars="5"), TypeError, "max_bars must be .*got '5'$"),
+        (lambda r: plots.box(r, "mse", by="train_size", max_boxes=0), ValueError, "max_boxes"),
+        (lambda r: plots.metric_history(r, "mse", max_runs=0), ValueError, "max_runs"),
+    ],
+)  # fmt: skip
+def test_counts_must_be_whole_numbers_of_at_least_one(runs, call, error, message):
+    with pytest.raises(error, match=r"^" + message):
+        call(runs.assign(run_id="0" * 32))
+
+
+def test_metric_history_needs_run_ids_and_a_label_column(runs):
+    with pytest.raises(
+        ValueError, match=r"^metric_history reads each run's history by its 'run_id'"
+    ):
+        plots.metric_history(runs, "mse")
+    with pytest.raises(ValueError, match=r"^Unknown column 'name'"):
+        plots.metric_history(runs.assign(run_id="0" * 32), "mse", label="name")
+
+
+def test_bar_mode_ignores_case_and_names_the_choices(runs):
+    lowest = plots.bar(runs, "r2", mode="MIN")
+    widths = [b.get_width() for b in lowest.ax_.patches]
+    assert widths == sorted(widths) and lowest.ax_.get_xlabel() == "r2 (lower is better)"
+    with pytest.raises(ValueError, match=r"^mode must be 'min' or 'max', got 'lowest'"):
+        plots.bar(runs, "mse", mode="lowest")

@@ -85,3 +85,11 @@ def test_register_alias_and_load_on_a_tracking_server(tmp_path, monkeypatch):
         table = registry.versions("served_model")
     assert table["version"].tolist() == ["1", "2"]
     assert table["aliases"].tolist() == ["", "champion"]
+
+
+def test_a_name_with_a_quote_is_registered_once_and_listed(logged):
+    # Before: MLflow's filter parser failed on "o'neil" after the model had been created.
+    first = registry.register(logged["model_uri"][0], "o'neil")
+    again = registry.register(logged["model_uri"][0], "o'neil")
+    assert str(first.version) == str(again.version) == "1"
+    assert registry.versions("o'neil")["version"].tolist() == ["1"]

@@ -1,10 +1,14 @@
+from pathlib import Path
+from urllib.parse import urlparse
+
 import mlflow
 import pytest
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import Pipeline
+from test_models import plant_pickle
 
-from helpers import data
+from helpers import data, models
 from helpers.experiments import RunSpec, article_specs, run_experiments
 from helpers.reproduce import build_model, rebuild
 
@@ -47,6 +51,25 @@ def test_a_different_library_version_is_reported(article_runs):
     assert report.differences[0].startswith("scikit-learn ")
     assert report.differences[0].endswith(", 0.0.1 when logged")
     assert "differs: scikit-learn" in repr(report)
+
+
+def test_a_pickle_planted_in_a_run_is_refused_and_never_run(article_runs, tmp_path):
+    run_id = article_runs["run_id"][0]
+    model_id = mlflow.get_run(run_id).outputs.model_outputs[0].model_id
+    marker = tmp_path / "payload-ran"
+    plant_pickle(Path(urlparse(mlflow.get_logged_model(model_id).artifact_location).path), marker)
+    with pytest.raises(
+        models.UnsafeModelError,
+        match=rf"Refusing to load 'models:/{model_id}': it is saved as cloudpickle .*"
+        r"this Python process did not log it.*only for a model you created yourself, pass "
+        r"allow_pickle=True",
+    ):
+        rebuild(run_id)
+    assert not marker.exists()
+    assert rebuild(article_runs["run_id"][1]).identical_predictions is True  # skops: loads
+    with pytest.raises(AttributeError):  # the opt-in unpickles: the payload runs
+        rebuild(run_id, allow_pickle=True)
+    assert marker.exists()
 
 
 def test_a_data_set_the_kit_cannot_load_must_be_passed(tracking):

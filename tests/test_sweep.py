@@ -62,10 +62,16 @@ def test_an_interrupted_sweep_resumes_and_prints_the_same(tracking, capsys):
         run_sweep(spec, GRID, frame, parent_name="resumed")
     capsys.readouterr()
     resumed = run_sweep(spec, GRID, frame, parent_name="resumed")
-    assert capsys.readouterr().out == whole
+    trashed = (
+        "Moved an unfinished earlier run of 'alpha=10.0, fit_intercept=True' (FAILED) to the "
+        "trash; running it again.\n"
+    )
+    lines = whole.splitlines(keepends=True)
+    assert capsys.readouterr().out == "".join([*lines[:4], trashed, *lines[4:]])
     runs = mlflow.search_runs([tracking_b.experiment_id])
-    assert len(runs) == 1 + 6 + 1, "one parent, six finished children, one failed child"
+    assert len(runs) == 1 + 6, "one parent, one finished child per combination"
     assert resumed["reused"].sum() == 4, "children finished before the interruption"
+    assert set(runs["status"]) == {"FINISHED"}
 
 
 def test_bad_grids_are_refused_before_any_run(tracking):
@@ -81,4 +87,40 @@ def test_bad_grids_are_refused_before_any_run(tracking):
         run_sweep(spec, {"max_depth": []}, frame, parent_name="p")
     with pytest.raises(ValueError, match="metric must be"):
         run_sweep(spec, {"max_depth": [2]}, frame, parent_name="p", metric="mae")
+    with pytest.raises(ValueError, match=r"grid values must be lists.*'max_depth': 3"):
+        run_sweep(spec, {"max_depth": 3}, frame, parent_name="p")
+    with pytest.raises(ValueError, match=r"grid values must be lists.*'max_depth': '3'"):
+        run_sweep(spec, {"max_depth": "3"}, frame, parent_name="p")
+    with pytest.raises(ValueError, match="features include the target 'y'"):
+        run_sweep(RunSpec(RandomForestRegressor(), 0.8, ["y"]), {"max_depth": [2]}, frame,
+                  parent_name="p")  # fmt: skip
     assert mlflow.search_runs([tracking.experiment_id]).empty
+
+
+def test_each_grid_gets_a_parent_that_describes_its_own_children(tracking):
+    # Before: a second grid under the same name kept grid.max_depth=[1, 2] and
+    # best.max_depth=2 on the parent while best_rmse came from the other grid.
+    frame = data.article_data()
+    spec = RunSpec(RandomForestRegressor(n_estimators=5), 0.8, ["feature1", "feature2"])
+    grids = [{"max_depth": [1, 2]}, {"max_depth": [4, 8]}, {"max_depth": [1]}]
+    sweeps = [run_sweep(spec, g, frame, parent_name="same", progress=False) for g in grids]
+    assert len({sweep["parent_run_id"][0] for sweep in sweeps}) == 3
+    for grid, sweep in zip(grids, sweeps, strict=True):
+        parent = mlflow.get_run(sweep["parent_run_id"][0])
+        best = sweep.loc[sweep["rmse"].idxmin()]
+        assert parent.data.params["grid.max_depth"] == str(grid["max_depth"])
+        assert parent.data.params["best.max_depth"] == str(best["max_depth"])
+        assert parent.data.metrics["best_rmse"] == best["rmse"]
+        assert parent.data.tags["best_run_id"] == best["run_id"]
+    again = run_sweep(spec, grids[0], frame, parent_name="same", progress=False)
+    assert again["parent_run_id"][0] == sweeps[0]["parent_run_id"][0]
+    assert again["reused"].all()
+
+
+def test_a_parent_name_with_a_quote_works(tracking):
+    frame = data.article_data()
+    spec = RunSpec(Ridge(), 0.8, ["feature1"])
+    first = run_sweep(spec, {"alpha": [1.0]}, frame, parent_name="o'neil's sweep", progress=False)
+    second = run_sweep(spec, {"alpha": [1.0]}, frame, parent_name="o'neil's sweep", progress=False)
+    assert first["parent_run_id"][0] == second["parent_run_id"][0]
+    assert mlflow.get_run(first["parent_run_id"][0]).info.run_name == "o'neil's sweep"

@@ -147,3 +147,22 @@ def test_make_ui_serves_the_kits_store_and_setup_can_log_to_a_server(
     names = sorted(mlflow.search_runs()["tags.mlflow.runName"])
     assert names == ["local-run", "server-run"]
     assert sys.executable == ui_command(port)[0]
+
+
+def test_credentials_in_a_tracking_uri_are_never_shown(monkeypatch):
+    for kind, uri in (
+        ("database", "postgresql://learner:s3cret@db.example/runs"),
+        ("server", "http://learner:t0ken@127.0.0.1:5000"),
+    ):
+        text = repr(tracking.Tracking("e", "1", uri, kind, "mlflow-artifacts:/1"))
+        assert "learner:***@" in text and "s3cret" not in text and "t0ken" not in text
+
+
+def test_a_refused_connection_with_credentials_says_refused_not_unknown_host(monkeypatch):
+    # urllib read "learner:t0ken@127.0.0.1" as a host name: a name-lookup error, token shown.
+    port = free_port()
+    with pytest.raises(tracking.TrackingStoreUnreachableError) as caught:
+        tracking.check_reachable(f"http://learner:t0ken@127.0.0.1:{port}")
+    message = str(caught.value)
+    assert "ConnectionRefusedError" in message, message
+    assert f"http://learner:***@127.0.0.1:{port}" in message and "t0ken" not in message

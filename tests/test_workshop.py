@@ -1,8 +1,20 @@
+import os
+import signal
 import time
 
 import mlflow
 import pandas as pd
 import pytest
+from test_server import (
+    DOCS,
+    READY,
+    Output,
+    docs_block,
+    exported,
+    kill_all,
+    run_docs_block,
+    shell_env,
+)
 from workshop_room import run_room, stored_runs
 
 from helpers import compare, server, tracking, workshop
@@ -53,6 +65,49 @@ def test_joining_a_server_that_is_not_there_fails_fast_with_a_hint():
     assert time.monotonic() - started < 30, "MLflow's own retries would take minutes"
 
 
+def test_a_password_protected_server_as_the_docs_run_it(tmp_path, monkeypatch):
+    """The commands of docs/workshop.md, "Passwords", in bash; the participant in Python."""
+    start = docs_block("python -m helpers server --auth")
+    admin_password = exported(start)["MLFLOW_AUTH_ADMIN_PASSWORD"]
+    port = free_port()
+    shell = run_docs_block(start, port, tmp_path)
+    output = Output(shell)
+    try:
+        output.wait_for(READY)
+        url = f"http://127.0.0.1:{port}"
+        admin_shell = {**shell_env(), **exported(start)}
+        admin = exported(docs_block("MLFLOW_TRACKING_USERNAME=admin"), admin_shell)
+        for name, value in admin.items():
+            monkeypatch.setenv(name, value)
+        exec(docs_block("create_user(").replace("5000", str(port)), {})
+        for name, value in exported(docs_block("MLFLOW_TRACKING_USERNAME='member_a'")).items():
+            monkeypatch.setenv(name, value)
+        info = workshop.join(url, "member_a")
+        with mlflow.start_run() as run:
+            mlflow.log_metric("mse", 1.0)
+        logged = mlflow.get_run(run.info.run_id)
+
+        monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "not-the-password-of-member_a")
+        with pytest.raises(PermissionError, match="refused the user name 'member_a'") as wrong:
+            workshop.join(url, "member_a")
+        monkeypatch.delenv("MLFLOW_TRACKING_USERNAME")
+        monkeypatch.delenv("MLFLOW_TRACKING_PASSWORD")
+        with pytest.raises(PermissionError) as missing:
+            workshop.join(url, "member_a")
+        os.killpg(shell.pid, signal.SIGTERM)
+        output.end()
+    finally:
+        kill_all(port, shell)
+    assert info.experiment_name == "workshop"
+    assert logged.data.metrics == {"mse": 1.0} and logged.data.tags["participant"] == "member_a"
+    assert "not-the-password" not in str(wrong.value)
+    quoted = "needs a user name and password: set MLFLOW_TRACKING_USERNAME and "
+    quoted += "MLFLOW_TRACKING_PASSWORD"
+    assert quoted in str(missing.value) and quoted in " ".join(DOCS.read_text().split())
+    assert admin_password not in output.text and "password-protected" in output.text
+    assert (tmp_path / "workshop-store" / "basic_auth.db").exists()
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "a" * 65, "member; drop", None])
 def test_join_rejects_odd_names(bad):
     with pytest.raises(ValueError, match="name must be 1-64"):
@@ -77,3 +132,15 @@ def test_server_is_refused_on_databricks_simulated(monkeypatch):
 def test_leaderboard_needs_participants():
     with pytest.raises(ValueError, match="Unknown column 'participant'"):
         workshop.leaderboard(pd.DataFrame({"mse": [1.0]}), "mse")
+
+
+def test_leaderboard_takes_min_or_max_only():
+    runs = pd.DataFrame(
+        {"participant": ["a", "a", "b"], "run_name": ["a1", "a2", "b1"], "mse": [3.0, 1.0, 2.0]}
+    )
+    assert workshop.leaderboard(runs, "mse", mode="MIN")["run_name"].tolist() == ["a2", "b1"]
+    assert workshop.leaderboard(runs, "mse", mode="max")["run_name"].tolist() == ["a1", "b1"]
+    with pytest.raises(ValueError, match=r"^mode must be 'min' or 'max', got 'lowest'"):
+        workshop.leaderboard(runs, "mse", mode="lowest")
+    with pytest.raises(ValueError, match=r"^metric 'run_name' is not numeric"):
+        workshop.leaderboard(runs, "run_name")

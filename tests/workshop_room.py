@@ -13,11 +13,17 @@ import pandas as pd
 
 PARTICIPANT = Path(__file__).with_name("participant.py")
 
+#: Variables a learner's machine does not have, but a test run or CI does.
+LEARNER_UNSET = ("MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "PYTEST_CURRENT_TEST", "CI")
+
 
 def run_room(url: str, people: int, runs: int, folder: Path, timeout: float = 600) -> list[str]:
     """Start ``people`` participant processes, release them together, return their outputs."""
     env = {**os.environ, "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true"}
-    env.pop("MLFLOW_TRACKING_URI", None)
+    # As on a learner's laptop: MLflow's telemetry is on unless the kit turns it off
+    # (under pytest or CI MLflow turns it off by itself).
+    for name in ("MLFLOW_TRACKING_URI", *LEARNER_UNSET):
+        env.pop(name, None)
     go = folder / "go"
     room = []
     for n in range(people):
