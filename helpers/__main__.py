@@ -28,6 +28,9 @@ STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
     """Build the ``mlflow server`` command that shows the kit's local store.
 
+    One worker process: one learner's browser needs no more, and each extra worker is one
+    more Python importing MLflow when the UI starts.
+
     Args:
         port: TCP port of the UI.
         host: Address to bind; loopback by default, so only this machine can connect.
@@ -40,7 +43,7 @@ def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
         ['-m', 'mlflow', 'server']
 
     """
-    return server.server_command(environment.store_dir(), host=host, port=port)
+    return server.server_command(environment.store_dir(), host=host, port=port, workers=1)
 
 
 def main(argv: list[str] | None = None) -> int:

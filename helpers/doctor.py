@@ -106,7 +106,8 @@ def check_packages(requirements: Sequence[str] | None = None) -> Result:
         fix = (
             "run the notebook's first cell: helpers.environment.install_on_databricks()"
             if environment.is_databricks()
-            else 'reinstall the kit: `make clean lab`, or `pip install -e ".[lab,test,docs,auth]"`'
+            else "reinstall the kit: `make clean lab`, or "
+            '`pip install -c constraints.txt -e ".[lab,test,docs,auth]"`'
         )
         return Result("packages", False, "; ".join(problems), fix)
     return Result("packages", True, ", ".join(found))

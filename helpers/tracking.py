@@ -406,7 +406,8 @@ def check_requirements(requirements: Sequence[str] | None = None) -> None:
         "run the notebook's first cell, helpers.environment.install_on_databricks(), which "
         "installs them and restarts Python"
         if environment.is_databricks()
-        else 'reinstall the course: `make clean lab`, or `pip install -e ".[lab,test,docs,auth]"`'
+        else "reinstall the course: `make clean lab`, or "
+        '`pip install -c constraints.txt -e ".[lab,test,docs,auth]"`'
     )
     raise RuntimeError(f"The course needs {', '.join(missing)}; found {found}. To fix it, {fix}.")
 
