@@ -240,3 +240,15 @@ def test_the_readmes_plain_pip_line_installs_exactly_the_locked_versions():
     would = [line.split()[2:] for line in done.stdout.splitlines() if line.startswith("Would")]
     assert len(would) == 1 and len(would[0]) == 1, would
     assert would[0][0].startswith("mlflow-course-kit-")
+
+
+def test_installed_packages_are_compiled_to_bytecode():
+    """Where PYTHONDONTWRITEBYTECODE is set, nothing compiles MLflow after the install."""
+    import importlib.util
+
+    import mlflow
+    import sklearn
+
+    for module in (mlflow, sklearn):
+        cached = Path(importlib.util.cache_from_source(module.__file__))
+        assert cached.exists(), f"{module.__name__} was installed without bytecode"
