@@ -37,7 +37,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from helpers import environment
+from helpers import environment, tracking
 
 #: scikit-learn types that skops does not trust by default, reviewed for this course.
 #: Each is scikit-learn's own fitted state (no code runs when it is loaded); the risk skops
@@ -450,7 +450,7 @@ def _registry_contents(path: str, err: Exception) -> str:
         found = [m.name for m in client.search_registered_models(max_results=MAX_LISTED + 1)]
         listed = ", ".join(found[:MAX_LISTED]) + (", ..." if len(found) > MAX_LISTED else "")
         return f"there is no registered model {name!r} in {where} (registered: {listed or 'none'})"
-    found = client.search_model_versions(f"name = '{name}'")
+    found = client.search_model_versions(f"name = {tracking.quote(name)}")
     versions = ", ".join(str(v) for v in sorted(int(v.version) for v in found)) or "none"
     aliases = ", ".join(f"@{a} -> version {v}" for a, v in sorted(registered.aliases.items()))
     if alias:
