@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from helpers import environment, processes, tracking
+from helpers import environment, processes
 
 #: Seconds to wait for the server to answer ``/health``.
 START_TIMEOUT = 90.0
@@ -274,6 +274,8 @@ def start(
         _check_auth_ready(folder)
     processes.check_port_free(port, host)
     if backend_uri:  # MLflow would retry an unreachable database for minutes
+        from helpers import tracking  # imports MLflow: the command itself does not need it
+
         tracking.check_reachable(backend_uri)
     scratch = tempfile.TemporaryDirectory(prefix="mlflow-server-")
     folder = folder or Path(scratch.name)

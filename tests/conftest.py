@@ -43,6 +43,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 _STORE_KEY = pytest.StashKey[Path]()
 
+#: The longest test files (a minute or more each, measured with --durations), run first so
+#: that the two workers of `make test` end together instead of one waiting on a long file.
+LONGEST_FIRST = (
+    "test_notebooks_on_a_server.py",
+    "test_notebooks_on_databricks.py",
+    "test_server.py",
+    "test_workshop.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the longest test files first; the rest keep their order."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
 
 @pytest.fixture
 def tracking(request: pytest.FixtureRequest) -> Iterator[helpers.tracking.Tracking]:

@@ -500,9 +500,7 @@ def workspace(refuse_uploads: bool = False) -> Iterator[StandInHost]:
         "--default-artifact-root", f"http://127.0.0.1:{port}/api/2.0/mlflow-artifacts/artifacts",
         "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
     ]  # fmt: skip
-    # No job workers: nothing here runs MLflow's background jobs.
-    quiet = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
-    process = processes.start(command, folder / "server.log", env=quiet)
+    process = processes.start(command, folder / "server.log")  # no job runner, as the kit's
     host = None
     try:
         health = f"http://127.0.0.1:{port}/health"

@@ -1,12 +1,16 @@
 """Every notebook but 00, run against a real tracking server over HTTP, as in a workshop.
 
-Each notebook runs with ``MLFLOW_TRACKING_URI`` pointing at a fresh ``mlflow server``.
+The notebooks run in course order against one ``mlflow server`` started for this module,
+as a participant works through the course on a workshop server: each notebook must work
+on a server that already holds the runs and models of the ones before it. Nothing may go
+to the local store.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +22,20 @@ from helpers import server
 ON_A_SERVER = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 
 
+@pytest.fixture(scope="module")
+def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server.TrackingServer]:
+    """One tracking server for the whole course, as in a workshop."""
+    with server.start(tmp_path_factory.mktemp("server")) as tracking_server:
+        yield tracking_server
+
+
 @pytest.mark.parametrize("path", ON_A_SERVER, ids=lambda p: p.name)
-def test_notebook_runs_against_a_tracking_server(path, tmp_path):
+def test_notebook_runs_against_a_tracking_server(path, workshop_server, tmp_path):
     local_store = tmp_path / "local-store"
     env = {**os.environ, "COURSE_STORE_DIR": str(local_store)}
     # Programs the notebooks start (`mlflow run`) come from this environment, as with make.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    with server.start(tmp_path / "server") as tracking_server:
-        env["MLFLOW_TRACKING_URI"] = tracking_server.url
-        executed = execute(path, env, sys.executable, cwd=path.parent)
+    env["MLFLOW_TRACKING_URI"] = workshop_server.url
+    executed = execute(path, env, sys.executable, cwd=path.parent)
     assert unexpected_errors(executed) == []
     assert not local_store.exists(), "with a tracking server nothing may go to the local store"

@@ -2,29 +2,43 @@
 
 The workspace is ``tests/emulated_workspace.py``: a stand-in workspace host in front of a
 real ``mlflow server``, the environment of a serverless notebook, and the course as a Git
-folder (its files only, the kit not installed). Each notebook gets a fresh workspace and
-runs with a working directory that is not its own folder, as serverless compute does not
-promise one. ``make databricks`` runs these tests and ``tests/test_databricks.py``.
+folder (its files only, the kit not installed). The notebooks run in course order in one
+workspace, as a learner works through the course, each with a working directory that is
+not its own folder, as serverless compute does not promise one. ``make databricks`` runs
+these tests and ``tests/test_databricks.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from emulated_workspace import notebook_environment, workspace
+from emulated_workspace import StandInHost, notebook_environment, workspace
 from notebook_runner import NOTEBOOKS, execute, unexpected_errors
 
 
+@pytest.fixture(scope="module")
+def learners_workspace() -> Iterator[StandInHost]:
+    """One emulated workspace for the whole course."""
+    with workspace() as host:
+        yield host
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_in_an_emulated_databricks_workspace(path, git_folder, tmp_path):
+def test_notebook_runs_in_an_emulated_databricks_workspace(
+    path, git_folder, learners_workspace, tmp_path
+):
     root, python = git_folder
+    host = learners_workspace
     home, local_store = tmp_path / "home", tmp_path / "local-store"
     home.mkdir()
-    with workspace() as host:
-        env = {**notebook_environment(host.url, home, root), "COURSE_STORE_DIR": str(local_store)}
-        # Serverless does not promise a working directory: the notebooks must not need one.
-        executed = execute(root / "notebooks" / path.name, env, python, cwd=home)
+    unanswered_before = len(host.unanswered)
+    env = {**notebook_environment(host.url, home, root), "COURSE_STORE_DIR": str(local_store)}
+    # Serverless does not promise a working directory: the notebooks must not need one.
+    executed = execute(root / "notebooks" / path.name, env, python, cwd=home)
     assert unexpected_errors(executed) == []
-    assert host.unanswered == [], "the notebook made calls the emulated workspace does not know"
+    unanswered = host.unanswered[unanswered_before:]
+    assert unanswered == [], "the notebook made calls the emulated workspace does not know"
     assert not local_store.exists(), "on Databricks nothing may go to the local store"
     models = host.catalog.models
     if path.name.startswith("04_"):

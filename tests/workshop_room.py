@@ -18,42 +18,33 @@ LEARNER_UNSET = ("MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "PYTEST_CURRENT_TES
 
 
 def run_room(url: str, people: int, runs: int, folder: Path, timeout: float = 600) -> list[str]:
-    """Start ``people`` participant processes, release them together, return their outputs."""
+    """Start a room of ``people`` participant processes, release them together.
+
+    Returns:
+        Each participant's ``exit <code>: <output>``.
+    """
     env = {**os.environ, "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true"}
     # As on a learner's laptop: MLflow's telemetry is on unless the kit turns it off
     # (under pytest or CI MLflow turns it off by itself).
     for name in ("MLFLOW_TRACKING_URI", *LEARNER_UNSET):
         env.pop(name, None)
-    go = folder / "go"
-    room = []
-    for n in range(people):
-        ready = folder / f"ready-{n}"
-        command = [
-            sys.executable,
-            str(PARTICIPANT),
-            url,
-            f"person{n:02d}",
-            str(runs),
-            str(ready),
-            str(go),
-        ]
-        room.append(
-            (
-                ready,
-                subprocess.Popen(
-                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-                ),
-            )
-        )
+    command = [sys.executable, str(PARTICIPANT), url, str(people), str(runs), str(folder)]
+    room = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     deadline = time.monotonic() + timeout
-    while not all(ready.exists() or proc.poll() is not None for ready, proc in room):
+    ready = [folder / f"ready-{n}" for n in range(people)]
+    while not all(r.exists() for r in ready):
+        assert room.poll() is None, room.communicate()[0]
         assert time.monotonic() < deadline, "participants did not get ready in time"
         time.sleep(0.1)
-    go.touch()  # everyone joins at the same moment
+    (folder / "go").touch()  # everyone joins at the same moment
+    out, _ = room.communicate(timeout=max(1, deadline - time.monotonic()))
+    assert room.returncode == 0, out
     outputs = []
-    for _, proc in room:
-        out, _ = proc.communicate(timeout=max(1, deadline - time.monotonic()))
-        outputs.append(f"exit {proc.returncode}: {out.strip()[-500:]}")
+    for n in range(people):
+        said = (folder / f"out-{n}").read_text().strip()[-500:]
+        outputs.append(f"exit {(folder / f'exit-{n}').read_text()}: {said}")
     return outputs
 
 
