@@ -19,8 +19,11 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: lab test databricks docs screenshots ui doctor bench lint lock notebooks postgres browser clean
 
+# The course folder is JupyterLab's root, so that its terminals open where the notebooks'
+# commands (`make ui`, `mlflow run project ...`) are typed; the lessons are in notebooks/.
+# As root (a container), JupyterLab refuses to start without --allow-root.
 lab: $(STAMP)  ## Open the course in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)  ## Lint, build the website, then run every test and notebook (pytest --nbval)
 	$(BIN)/ruff check .
@@ -51,9 +54,10 @@ bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook
 lint: $(STAMP)  ## Lint code and notebooks
 	$(BIN)/ruff check .
 
-notebooks: $(STAMP)  ## Re-execute every notebook in place, on a fresh store (what gets committed)
-	rm -rf build/mlflow-store
-	COURSE_STORE_DIR=$(CURDIR)/build/mlflow-store $(BIN)/jupyter nbconvert --to notebook \
+notebooks: $(STAMP)  ## Re-execute every notebook in place, on a fresh mlflow-store/ (what gets committed)
+	@if [ -e mlflow-store ]; then echo "mlflow-store/ holds runs: the committed outputs are \
+	made on a fresh store. Move it away first: mv mlflow-store mlflow-store.mine"; exit 1; fi
+	env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
 		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 
 # Every install takes the exact versions of constraints.txt (the committed outputs were made

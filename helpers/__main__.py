@@ -1,7 +1,8 @@
 """Command line of the kit.
 
 ``python -m helpers ui`` serves the MLflow UI on the kit's local store;
-``python -m helpers server`` runs a shared tracking server for a team or a workshop.
+``python -m helpers server`` runs a shared tracking server for a team or a workshop;
+``eval "$(python -m helpers env)"`` points a terminal's ``mlflow`` commands at the kit's store.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -44,6 +46,31 @@ def ui_command(port: int = 5000, host: str = "127.0.0.1") -> list[str]:
 
     """
     return server.server_command(environment.store_dir(), host=host, port=port, workers=1)
+
+
+def env_line() -> str:
+    """Build the shell line that sends a terminal's ``mlflow`` commands where the notebooks log.
+
+    ``mlflow run`` or ``mlflow models serve`` typed in a terminal know nothing of the kit:
+    without ``MLFLOW_TRACKING_URI`` they create a new ``./mlflow.db`` in the current folder.
+    ``eval "$(python -m helpers env)"`` (bash, zsh) sets it to the kit's local store.
+
+    Returns:
+        ``export MLFLOW_TRACKING_URI=...``, or a comment (which the shell ignores) when the
+        variable is already set (its credentials masked) or on Databricks.
+
+    Examples:
+        >>> env_line().startswith(("export MLFLOW_TRACKING_URI=", "# "))
+        True
+    """
+    current = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    if current:
+        return f"# MLFLOW_TRACKING_URI is already set: {environment.mask_credentials(current)}"
+    if environment.is_databricks():
+        return "# On Databricks, mlflow commands already log to the workspace."
+    store = environment.store_dir()
+    store.mkdir(parents=True, exist_ok=True)
+    return f"export MLFLOW_TRACKING_URI={shlex.quote(environment.sqlite_uri(store))}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"ask for a user name and password (admin password in ${server.ADMIN_PASSWORD_ENV})",
     )
+    commands.add_parser(
+        "env",
+        help="print the line that points a terminal's mlflow commands at the kit's store; "
+        'run it as: eval "$(python -m helpers env)"',
+    )
     doctor = commands.add_parser("doctor", help="check this machine before a workshop")
     doctor.add_argument("--port", type=int, default=5000, help="UI port to check (default: 5000)")
     args = parser.parse_args(argv)
@@ -94,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         return checks.run(port=args.port)
     if args.command == "server":
         return _serve_workshop(args)
+    if args.command == "env":
+        print(env_line())
+        return 0
     if args.command == "ui":
         if environment.is_databricks():
             print("On Databricks the MLflow UI is built in: Experiments in the left sidebar.")

@@ -13,7 +13,8 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,34 @@ def is_databricks() -> bool:
 
     """
     return runtime() != "local"
+
+
+@contextmanager
+def this_python_first() -> Iterator[None]:
+    """Put this Python's scripts folder first on ``PATH`` inside a ``with`` block.
+
+    Commands that MLflow starts by name, such as the ``python train.py`` of an MLflow
+    Project run with ``env_manager="local"``, take the first ``python`` on ``PATH``. A
+    kernel started from the course's virtual environment without activating it (VS Code,
+    PyCharm, ``.venv/bin/jupyter``) would run them with another Python, one without MLflow.
+
+    Yields:
+        Nothing; ``PATH`` is restored when the block ends.
+
+    Examples:
+        >>> with this_python_first():
+        ...     os.environ["PATH"].startswith(str(Path(sys.executable).parent))
+        True
+    """
+    before = os.environ.get("PATH")
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + (before or "")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = before
 
 
 def course_root() -> Path | None:
@@ -276,7 +305,7 @@ def requirements() -> list[str]:
     no installed kit), else from the installed kit's metadata.
 
     Returns:
-        Requirement strings such as ``"mlflow>=3.10"``.
+        Requirement strings such as ``"mlflow>=3.14"``.
 
     Examples:
         >>> any(r.startswith("mlflow") for r in requirements())
@@ -295,7 +324,7 @@ def unmet(wanted: Sequence[str]) -> list[str]:
     """Pick the requirements that the installed packages do not satisfy.
 
     Args:
-        wanted: Requirement strings, e.g. ``["mlflow>=3.10", "skops==0.16.0"]``.
+        wanted: Requirement strings, e.g. ``["mlflow>=3.14", "skops==0.16.0"]``.
 
     Returns:
         Those that are missing or installed in another version, in the given order.

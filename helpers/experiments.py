@@ -14,7 +14,7 @@ from typing import Any
 import mlflow
 import mlflow.data
 import pandas as pd
-from mlflow.entities import Metric, Param, Run
+from mlflow.entities import Metric, Param, Run, RunTag
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.pipeline import Pipeline
@@ -31,6 +31,9 @@ RESULT_COLUMNS = [
 
 #: Tag holding a fingerprint of everything that decides a run's result (see ``reuse``).
 SPEC_TAG = "spec_digest"
+
+#: The metrics every run logs; ``run_sweep`` can pick the best by any of them.
+METRICS = ("mse", "rmse", "r2")
 
 #: Libraries whose versions each run records as ``library.<name>`` tags.
 LIBRARIES = ("scikit-learn", "numpy", "pandas", "mlflow")
@@ -240,6 +243,7 @@ def run_experiments(
     reuse: bool = False,
     parent_run_id: str | None = None,
     progress: bool = True,
+    progress_metric: str = "mse",
 ) -> pd.DataFrame:
     """Run each spec as one MLflow run in the active experiment and return the results.
 
@@ -265,6 +269,7 @@ def run_experiments(
             to the trash, with a message, before it runs again.
         parent_run_id: Log the runs as children of this run (and reuse only its children).
         progress: Print one line per run, the same whether it ran or was reused.
+        progress_metric: The metric those lines show: ``"mse"``, ``"rmse"`` or ``"r2"``.
 
     Returns:
         One row per run with columns ``run_name, model_type, train_size, features, mse,
@@ -272,8 +277,8 @@ def run_experiments(
 
     Raises:
         ValueError: For an empty spec list, an unknown feature or target column, features
-            that include the target, a column with text or missing values, or too few rows
-            to train and score; all before any run starts.
+            that include the target, a column with text or missing values, too few rows
+            to train and score, or an unknown ``progress_metric``; all before any run starts.
         TypeError: For a model that is not a scikit-learn estimator.
 
     Examples:
@@ -281,6 +286,7 @@ def run_experiments(
         >>> results = run_experiments(specs, kit_data.article_data())  # doctest: +SKIP
     """
     specs = as_specs(specs)
+    _check_metric(progress_metric, "progress_metric")
     for spec in specs:
         kit_data.check_training_data(data, spec.features, target, spec.train_size)
     rows = []
@@ -297,7 +303,8 @@ def run_experiments(
             )
         rows.append(row)
         if progress:
-            print(f"[{number}/{len(specs)}] {row['run_name']}: mse={row['mse']:.4f}")
+            value = row[progress_metric]
+            print(f"[{number}/{len(specs)}] {row['run_name']}: {progress_metric}={value:.4f}")
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
@@ -395,7 +402,7 @@ def _row(
         "model_type": spec.model_type,
         "train_size": spec.train_size,
         "features": ", ".join(spec.features),
-        **{name: metrics[name] for name in ("mse", "rmse", "r2")},
+        **{name: metrics[name] for name in METRICS},
         "run_id": run_id,
         "model_uri": model_uri,
         "reused": reused,
@@ -462,13 +469,17 @@ def run_sweep(
 ) -> pd.DataFrame:
     """Try every combination of ``grid`` as child runs of one parent run.
 
-    The parent records the search space (``grid.<param>`` params) and the best result
-    (``best_<metric>`` and the best child's params as ``best.<param>``). Children log no
+    The parent records the search space as params (``grid.<param>``): the inputs of the
+    search, which MLflow lets a run log once and never change. Its result is kept where
+    MLflow allows updates: the metric ``best_<metric>``, logged step by step (at step ``k``
+    the best of the first ``k`` children, so its last value is the sweep's best), and the
+    tags ``best.<param>`` (the best child's values) and ``best_run_id``. Children log no
     model: a sweep only needs their metrics; log the winner's model afterwards. A sweep
     that was interrupted and is started again continues under the same parent: children
     already finished are reused, so its output is the same as an uninterrupted sweep's.
     A different grid, model, data or metric under the same ``parent_name`` starts a new
-    parent (params cannot change once logged), so a parent always describes its children.
+    parent (its ``grid.<param>`` params cannot change), so a parent always describes its
+    children.
 
     Args:
         spec: The model, train size and features every child shares.
@@ -480,7 +491,7 @@ def run_sweep(
         target: Name of the target column.
         seed: Seed of the split and of the models.
         dataset_name: Name of the dataset input.
-        progress: Print one line per child.
+        progress: Print one line per child, with its ``metric``.
 
     Returns:
         One row per child (as ``run_experiments()``) plus a column per grid param, and
@@ -514,8 +525,7 @@ def run_sweep(
     empty = [name for name, values in grid.items() if not len(values)]
     if empty:
         raise ValueError(f"grid values must be non-empty lists; not for {empty}")
-    if metric not in ("rmse", "mse", "r2"):
-        raise ValueError(f"metric must be 'rmse', 'mse' or 'r2', got {metric!r}")
+    _check_metric(metric, "metric")
     if not isinstance(parent_name, str) or not parent_name.strip():
         raise ValueError(f"parent_name must be a non-empty string, got {parent_name!r}")
     kit_data.check_training_data(data, spec.features, target, spec.train_size)
@@ -539,23 +549,39 @@ def run_sweep(
     parent = _sweep_parent(parent_name, digest, {f"grid.{k}": list(v) for k, v in grid.items()})
     results = run_experiments(
         children, data, target=target, seed=seed, dataset_name=dataset_name, log_models=False,
-        reuse=True, parent_run_id=parent, progress=progress,
+        reuse=True, parent_run_id=parent, progress=progress, progress_metric=metric,
     )  # fmt: skip
     for name in names:
         results[name] = [combo[name] for combo in combos]
     results["parent_run_id"] = parent
-    best = results.loc[results[metric].idxmax() if metric == "r2" else results[metric].idxmin()]
+    higher = metric == "r2"
+    best = results.loc[results[metric].idxmax() if higher else results[metric].idxmin()]
+    best_so_far = results[metric].cummax() if higher else results[metric].cummin()
     client = mlflow.MlflowClient()
+    key = f"best_{metric}"
+    logged_steps = {m.step for m in client.get_metric_history(parent, key)}  # a re-run adds none
+    now = int(time.time() * 1000)
     client.log_batch(
         parent,
-        metrics=[Metric(f"best_{metric}", float(best[metric]), int(time.time() * 1000), 0)],
-        params=[
-            Param(f"best.{k}", str(best[k])) for k in names if not _has_param(parent, f"best.{k}")
+        metrics=[
+            Metric(key, float(value), now, step)
+            for step, value in enumerate(best_so_far, start=1)
+            if step not in logged_steps
+        ],
+        tags=[
+            *(RunTag(f"best.{k}", str(best[k])) for k in names),
+            RunTag("best_run_id", str(best["run_id"])),
         ],
     )
-    client.set_tag(parent, "best_run_id", best["run_id"])
     client.set_terminated(parent, "FINISHED")
     return results
+
+
+def _check_metric(metric: str, argument: str) -> None:
+    """Refuse a metric that the runs do not log, naming the ones they do."""
+    if metric not in METRICS:
+        valid = ", ".join(repr(name) for name in METRICS)
+        raise ValueError(f"{argument} must be one of {valid}, got {metric!r}")
 
 
 def _sweep_parent(name: str, digest: str, space: dict[str, list[Any]]) -> str:
@@ -588,8 +614,3 @@ def _sweep_parent(name: str, digest: str, space: dict[str, list[Any]]) -> str:
     parent = client.create_run(experiment_id, run_name=name, tags=tags)
     client.log_batch(parent.info.run_id, params=[Param(k, str(v)) for k, v in space.items()])
     return parent.info.run_id
-
-
-def _has_param(run_id: str, key: str) -> bool:
-    """Tell whether a run logged a param already (params cannot change once logged)."""
-    return key in mlflow.MlflowClient().get_run(run_id).data.params

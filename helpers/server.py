@@ -104,12 +104,11 @@ class TrackingServer:
         self.stop()
 
     def __repr__(self) -> str:
-        """Say what it serves, without the port (which changes every time) or a password."""
+        """Say where it listens (the URL to open) and what it serves, without a password."""
         backend = "PostgreSQL" if self.backend_uri.startswith("postgresql") else "SQLite"
         running = "running" if self.process.poll() is None else "stopped"
-        where = "127.0.0.1 (a free port)" if self.host in LOOPBACK else self.host
         protected = ", password-protected" if self.auth else ""
-        return f"MLflow tracking server on {where}, runs in {backend}{protected}, {running}"
+        return f"MLflow tracking server at {self.url}, runs in {backend}{protected}, {running}"
 
 
 def server_command(

@@ -53,8 +53,8 @@ class Endpoint:
             return np.asarray(json.loads(reply.read())["predictions"])
 
     def __repr__(self) -> str:
-        """Say where it listens, without the port (which changes every time)."""
-        return "Endpoint on 127.0.0.1 (a free port); POST rows to /invocations"
+        """Say where it listens: the URL to send requests to, with its port."""
+        return f"Endpoint at {self.url}: POST rows to {self.url}/invocations"
 
 
 @contextmanager

@@ -44,7 +44,7 @@ def test_article_runs_are_logged_in_full(tracking, capsys):
     assert list(results.columns) == RESULT_COLUMNS
     assert results["run_name"].tolist() == [s["run_name"] for s in article_dicts()]
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("[1/4] LinearRegression_Train80_Feature1: mse=")
+    assert out[0] == f"[1/4] LinearRegression_Train80_Feature1: mse={results['mse'][0]:.4f}"
     assert len(out) == 4
 
     runs = runs_of(tracking.experiment_id)
@@ -181,6 +181,20 @@ def test_reuse_skips_runs_already_logged_and_only_those(tracking, capsys):
     reused_model = run_experiments(article_specs()[:1], frame, reuse=True, progress=False)
     assert reused_model["reused"][0] and reused_model["model_uri"][0] == with_model["model_uri"][0]
     assert len(runs_of(tracking.experiment_id)) == 7
+
+
+def test_progress_lines_show_the_metric_asked_for(tracking, capsys):
+    frame = data.article_data()
+    specs = article_specs()[:2]
+    results = run_experiments(specs, frame, log_models=False, progress_metric="rmse")
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"[{i}/2] {spec.name}: rmse={rmse:.4f}"
+        for i, (spec, rmse) in enumerate(zip(specs, results["rmse"], strict=True), start=1)
+    ]
+    with pytest.raises(ValueError, match="progress_metric must be one of 'mse', 'rmse', 'r2'"):
+        run_experiments(specs, frame, progress_metric="mae")
+    assert len(runs_of(tracking.experiment_id)) == 2, "a bad progress_metric runs nothing"
 
 
 @pytest.mark.parametrize(

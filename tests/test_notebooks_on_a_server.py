@@ -3,7 +3,8 @@
 The notebooks run in course order against one ``mlflow server`` started for this module,
 as a participant works through the course on a workshop server: each notebook must work
 on a server that already holds the runs and models of the ones before it. Nothing may go
-to the local store.
+to the local store. The kernel's environment is not activated (its programs are not on
+``PATH``), as when an editor starts it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[server
 def test_notebook_runs_against_a_tracking_server(path, workshop_server, tmp_path):
     local_store = tmp_path / "local-store"
     env = {**os.environ, "COURSE_STORE_DIR": str(local_store)}
-    # Programs the notebooks start (`mlflow run`) come from this environment, as with make.
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    # The kernel's environment is not activated, as when VS Code or .venv/bin/jupyter start
+    # it: what a notebook starts (`mlflow run`) must still run with the kernel's Python.
+    ours = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != ours)
     env["MLFLOW_TRACKING_URI"] = workshop_server.url
     executed = execute(path, env, sys.executable, cwd=path.parent)
     assert unexpected_errors(executed) == []

@@ -31,6 +31,11 @@ class FlakyRidge(RegressorMixin, BaseEstimator):
         return self.model_.predict(X)
 
 
+def best_history(run_id, key):
+    history = mlflow.MlflowClient().get_metric_history(run_id, key)
+    return [(m.step, m.value) for m in sorted(history, key=lambda m: m.step)]
+
+
 def test_sweep_logs_children_under_one_parent_with_the_best(tracking):
     frame = data.article_data()
     spec = RunSpec(RandomForestRegressor(), 0.8, ["feature1", "feature2"])
@@ -39,11 +44,17 @@ def test_sweep_logs_children_under_one_parent_with_the_best(tracking):
     assert len(results) == 6 and results["parent_run_id"].nunique() == 1
     parent = mlflow.get_run(results["parent_run_id"][0])
     assert parent.info.status == "FINISHED" and parent.data.tags["sweep"] == "parent"
-    assert parent.data.params["grid.max_depth"] == "[2, 4, 6]"
+    assert parent.data.params == {"grid.n_estimators": "[5, 10]", "grid.max_depth": "[2, 4, 6]"}
     best = results.loc[results["rmse"].idxmin()]
     assert parent.data.metrics["best_rmse"] == best["rmse"]
-    assert parent.data.params["best.max_depth"] == str(best["max_depth"])
+    assert parent.data.tags["best.max_depth"] == str(best["max_depth"])
+    assert parent.data.tags["best.n_estimators"] == str(best["n_estimators"])
     assert parent.data.tags["best_run_id"] == best["run_id"]
+    # The best so far after each child, step by step: its last value is the best.
+    expected = list(enumerate(results["rmse"].cummin(), start=1))
+    assert best_history(parent.info.run_id, "best_rmse") == expected
+    run_sweep(spec, grid, frame, parent_name="sweep", progress=False)
+    assert best_history(parent.info.run_id, "best_rmse") == expected, "a re-run adds nothing"
     children = compare.runs_table(filter=f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
     assert sorted(children["run_name"]) == sorted(results["run_name"])
     assert set(children["max_depth"]) == {2, 4, 6}
@@ -109,12 +120,26 @@ def test_each_grid_gets_a_parent_that_describes_its_own_children(tracking):
         parent = mlflow.get_run(sweep["parent_run_id"][0])
         best = sweep.loc[sweep["rmse"].idxmin()]
         assert parent.data.params["grid.max_depth"] == str(grid["max_depth"])
-        assert parent.data.params["best.max_depth"] == str(best["max_depth"])
+        assert parent.data.tags["best.max_depth"] == str(best["max_depth"])
         assert parent.data.metrics["best_rmse"] == best["rmse"]
         assert parent.data.tags["best_run_id"] == best["run_id"]
     again = run_sweep(spec, grids[0], frame, parent_name="same", progress=False)
     assert again["parent_run_id"][0] == sweeps[0]["parent_run_id"][0]
     assert again["reused"].all()
+
+
+def test_the_best_by_r2_is_the_highest_and_progress_shows_the_sweep_metric(tracking, capsys):
+    frame = data.article_data()
+    spec = RunSpec(Ridge(), 0.8, ["feature1", "feature2"])
+    results = run_sweep(spec, GRID, frame, parent_name="r2", metric="r2")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"[1/6] alpha=0.1, fit_intercept=True: r2={results['r2'][0]:.4f}"
+    assert len(lines) == 6 and all(": r2=" in line for line in lines)
+    parent = results["parent_run_id"][0]
+    best = results.loc[results["r2"].idxmax()]
+    assert mlflow.get_run(parent).data.tags["best.alpha"] == str(best["alpha"])
+    assert best_history(parent, "r2") == []
+    assert best_history(parent, "best_r2") == list(enumerate(results["r2"].cummax(), start=1))
 
 
 def test_a_parent_name_with_a_quote_works(tracking):
