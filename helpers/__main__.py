@@ -68,9 +68,7 @@ def env_line() -> str:
         return f"# MLFLOW_TRACKING_URI is already set: {environment.mask_credentials(current)}"
     if environment.is_databricks():
         return "# On Databricks, mlflow commands already log to the workspace."
-    store = environment.store_dir()
-    store.mkdir(parents=True, exist_ok=True)
-    return f"export MLFLOW_TRACKING_URI={shlex.quote(environment.sqlite_uri(store))}"
+    return f"export MLFLOW_TRACKING_URI={shlex.quote(environment.local_store_uri())}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,7 +179,7 @@ def _serve_workshop(args: argparse.Namespace) -> int:
         try:
             for warning in caught:
                 print(f"WARNING: {warning.message}")
-            _print_addresses(running, args)
+            _print_addresses(running, args, allowed)
             while running.process.poll() is None:
                 time.sleep(1)
             tail = running.log.read_text(errors="replace").splitlines()[-15:]
@@ -194,13 +192,15 @@ def _serve_workshop(args: argparse.Namespace) -> int:
             _shielded(running.stop)
 
 
-def _print_addresses(running: server.TrackingServer, args: argparse.Namespace) -> None:
-    """Say which addresses participants can use."""
+def _print_addresses(
+    running: server.TrackingServer, args: argparse.Namespace, allowed: list[str]
+) -> None:
+    """Say which addresses participants can use (``allowed``: the parsed --allowed-hosts)."""
     if running.participant_urls:
         print("Participants join with:")
         for url in running.participant_urls:
             print(f'    helpers.workshop.join("{url}", "<their name>")')
-    elif "*" in [name.strip() for name in args.allowed_hosts.split(",")]:
+    elif "*" in allowed:
         print(
             f"Participants type this machine's network address: http://<address>:{args.port} "
             "(--allowed-hosts '*' accepts any name)."

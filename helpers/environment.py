@@ -96,6 +96,18 @@ def is_databricks() -> bool:
     return runtime() != "local"
 
 
+def with_this_python_first(path: str | None) -> str:
+    """Put this Python's scripts folder (``python``, ``mlflow``, ``uvicorn``) first on a PATH.
+
+    Args:
+        path: A ``PATH`` value; None for none.
+
+    Returns:
+        The new ``PATH`` value.
+    """
+    return str(Path(sys.executable).parent) + os.pathsep + (path or "")
+
+
 @contextmanager
 def this_python_first() -> Iterator[None]:
     """Put this Python's scripts folder first on ``PATH`` inside a ``with`` block.
@@ -114,7 +126,7 @@ def this_python_first() -> Iterator[None]:
         True
     """
     before = os.environ.get("PATH")
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + (before or "")
+    os.environ["PATH"] = with_this_python_first(before)
     try:
         yield
     finally:
@@ -165,6 +177,17 @@ def store_dir() -> Path:
     root = course_root()
     base = root if root is not None else Path.home()
     return base / STORE_DIR_NAME
+
+
+def local_store_uri() -> str:
+    """Create the kit's local store folder if needed and return its SQLite tracking URI.
+
+    Returns:
+        ``sqlite:///<store_dir()>/mlflow.db``.
+    """
+    store = store_dir()
+    store.mkdir(parents=True, exist_ok=True)
+    return sqlite_uri(store)
 
 
 def sqlite_uri(store: Path) -> str:

@@ -8,7 +8,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -66,7 +65,7 @@ def server_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
         The whole environment.
     """
     merged = {**os.environ, **SERVER_VARIABLES, **(env or {})}
-    merged["PATH"] = str(Path(sys.executable).parent) + os.pathsep + merged.get("PATH", "")
+    merged["PATH"] = environment.with_this_python_first(merged.get("PATH"))
     return merged
 
 

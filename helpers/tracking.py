@@ -358,9 +358,7 @@ def choose_tracking_uri() -> tuple[str, str]:
         return uri, _kind_of(uri)
     if environment.is_databricks():
         return "databricks", "databricks"
-    store = environment.store_dir()
-    store.mkdir(parents=True, exist_ok=True)
-    return environment.sqlite_uri(store), "local"
+    return environment.local_store_uri(), "local"
 
 
 def active_experiment_id() -> str:

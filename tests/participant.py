@@ -19,7 +19,7 @@ from pathlib import Path
 
 import mlflow
 
-import helpers
+import helpers.workshop  # before the fork, as a notebook has it imported
 
 
 def participant(url: str, name: str, runs: int, ready: Path, go: Path) -> None:
@@ -40,7 +40,6 @@ def participant(url: str, name: str, runs: int, ready: Path, go: Path) -> None:
 
 def main() -> None:
     url, people, runs, folder = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
-    helpers.workshop, helpers.compare  # noqa: B018 (imported before the fork, as in a notebook)
     children = {}
     for n in range(people):
         pid = os.fork()

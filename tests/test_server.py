@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from helpers import processes, server
+from helpers import environment, processes, server
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "workshop.md"
@@ -43,7 +43,7 @@ def docs_block(containing: str) -> str:
 
 def shell_env() -> dict[str, str]:
     """This environment, with this Python first on PATH: `python` in the docs is the kit's."""
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    path = environment.with_this_python_first(os.environ["PATH"])
     return {**os.environ, "PATH": path, "PYTHONUNBUFFERED": "1"}
 
 

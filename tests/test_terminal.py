@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_server import shell_env
 
 from helpers import processes
 
@@ -74,8 +75,7 @@ def block_id(block: tuple[str, str]) -> str:
 def learner(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A learner's terminal environment, on a store that holds what notebooks 03 and 04 left."""
     store = tmp_path_factory.mktemp("course") / "mlflow-store"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env["PATH"]
+    env = {k: v for k, v in shell_env().items() if not k.startswith("MLFLOW_")}
     env["COURSE_STORE_DIR"] = str(store)
     as_the_notebooks_do = """
         import mlflow
