@@ -25,9 +25,9 @@ export PATH := $(abspath $(BIN)):$(PATH)
 lab: $(STAMP)  ## Open the course in JupyterLab
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: $(STAMP)  ## Lint, build the website, then run every test and notebook (pytest --nbval)
+# The website is built (strict) by tests/test_docs.py, on a worker beside the other tests.
+test: $(STAMP)  ## Lint, then run every test and notebook (pytest --nbval), the website's build among them
 	$(BIN)/ruff check .
-	$(MKDOCS)
 	$(BIN)/python -m pytest
 
 databricks: $(STAMP)  ## Run every notebook in an emulated Databricks workspace (part of make test)
@@ -46,10 +46,11 @@ ui: $(STAMP)  ## The MLflow UI on the kit's local store, at http://127.0.0.1:500
 doctor: $(STAMP)  ## Preflight check: versions, store, UI port, a tracking server, notebooks
 	$(BIN)/python -m helpers doctor
 
-bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook times
+bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook times, the tests
 	$(BIN)/python benchmarks/bench_logging.py
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_notebooks.py
+	$(BIN)/python benchmarks/bench_tests.py
 
 lint: $(STAMP)  ## Lint code and notebooks
 	$(BIN)/ruff check .

@@ -2,7 +2,8 @@
 
 ``python -m helpers ui`` serves the MLflow UI on the kit's local store;
 ``python -m helpers server`` runs a shared tracking server for a team or a workshop;
-``eval "$(python -m helpers env)"`` points a terminal's ``mlflow`` commands at the kit's store.
+``eval "$(python -m helpers env)"`` points a terminal's ``mlflow`` commands at the kit's store;
+``python -m helpers mlflow ...`` runs one ``mlflow`` command on it, in any shell (Windows too).
 """
 
 from __future__ import annotations
@@ -71,6 +72,46 @@ def env_line() -> str:
     return f"export MLFLOW_TRACKING_URI={shlex.quote(environment.local_store_uri())}"
 
 
+def mlflow_environment() -> dict[str, str]:
+    """Build the environment ``python -m helpers mlflow`` runs ``mlflow`` in.
+
+    Returns:
+        This process's environment with ``MLFLOW_TRACKING_URI`` set to the kit's local store,
+        unless it is set already or this is Databricks (as ``env_line`` decides), and this
+        Python first on ``PATH``: what ``mlflow run`` starts (``python train.py``) runs on it.
+    """
+    env = dict(os.environ)
+    env["PATH"] = environment.with_this_python_first(env.get("PATH"))
+    if not env.get("MLFLOW_TRACKING_URI", "").strip() and not environment.is_databricks():
+        env["MLFLOW_TRACKING_URI"] = environment.local_store_uri()
+    return env
+
+
+def run_mlflow(args: list[str]) -> int:
+    """Run ``mlflow <args>`` on the kit's store: ``env_line`` for shells without ``eval``.
+
+    ``eval "$(python -m helpers env)"`` works in bash and zsh; PowerShell and cmd on Windows
+    have no such line that works in both. ``python -m helpers mlflow run project ...`` does
+    the same in every shell: the words after ``mlflow`` are MLflow's own command line. The
+    command runs as a child in the same console, so Ctrl+C reaches it and it stops itself;
+    this process waits for it and ends with its exit code.
+
+    Args:
+        args: The arguments of the ``mlflow`` command, e.g. ``["models", "serve", ...]``.
+
+    Returns:
+        The exit code of the ``mlflow`` command.
+    """
+    command = [sys.executable, "-m", "mlflow", *args]
+    with subprocess.Popen(command, env=mlflow_environment()) as child:
+        while True:
+            try:
+                code = child.wait()
+            except KeyboardInterrupt:  # Ctrl+C reached the command too: it is stopping
+                continue
+            return 128 - code if code < 0 else code  # stopped by signal N: 128 + N, as a shell
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line.
 
@@ -115,6 +156,15 @@ def main(argv: list[str] | None = None) -> int:
         help="print the line that points a terminal's mlflow commands at the kit's store; "
         'run it as: eval "$(python -m helpers env)"',
     )
+    through = commands.add_parser(
+        "mlflow",
+        help="run an mlflow command on the kit's store, in any shell (Windows too), e.g. "
+        "python -m helpers mlflow models serve -m models:/article_model@champion",
+    )
+    through.add_argument("words", nargs=argparse.REMAINDER, help="mlflow's own arguments")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["mlflow"]:  # passed on as typed, options too (argparse would take them)
+        return run_mlflow(argv[1:])
     doctor = commands.add_parser("doctor", help="check this machine before a workshop")
     doctor.add_argument("--port", type=int, default=5000, help="UI port to check (default: 5000)")
     args = parser.parse_args(argv)

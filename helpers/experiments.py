@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -292,9 +293,7 @@ def run_experiments(
     rows = []
     for number, spec in enumerate(specs, start=1):
         digest = spec_digest(spec, data, target, seed)
-        earlier = _finished_run(digest, log_models, parent_run_id) if reuse else None
-        if reuse and earlier is None:
-            _trash_unfinished(digest, parent_run_id)
+        earlier = _earlier_run(digest, log_models, parent_run_id) if reuse else None
         if earlier is not None:
             row = _row_from_run(spec, earlier)
         else:
@@ -352,36 +351,40 @@ def library_tags() -> dict[str, str]:
         >>> sorted(library_tags())[:2]
         ['library.mlflow', 'library.numpy']
     """
+    return dict(_library_tags())
+
+
+@functools.cache
+def _library_tags() -> tuple[tuple[str, str], ...]:
+    """Look the versions up once per process (each run needs them; a lookup reads the disk).
+
+    A library upgraded while a kernel runs keeps running its old code until the restart,
+    so the versions found first are the ones that made the results.
+    """
     found = environment.versions(LIBRARIES)
-    return {f"library.{name}": version for name, version in found.items()}
+    return tuple((f"library.{name}", version) for name, version in found.items())
 
 
-def _finished_run(digest: str, need_model: bool, parent_run_id: str | None) -> Run | None:
-    """Find the newest finished run of the active experiment with this digest (and a model)."""
-    query = f"tags.{SPEC_TAG} = '{digest}' and attributes.status = 'FINISHED'"
+def _earlier_run(digest: str, need_model: bool, parent_run_id: str | None) -> Run | None:
+    """Find the newest finished run of this digest (and with a model) in the active experiment.
+
+    When there is none, earlier runs of the spec that never finished (a killed kernel, an
+    error) are moved to the trash, so that running it again leaves one run of it, not a
+    broken one beside it. MLflow keeps deleted runs in the experiment's trash, from where
+    the UI restores them. One search finds both.
+    """
+    query = f"tags.{SPEC_TAG} = '{digest}'"
     if parent_run_id:
         query += f" and tags.mlflow.parentRunId = '{parent_run_id}'"
     found = mlflow.search_runs(
-        filter_string=query,
-        order_by=["attributes.start_time DESC"],
-        output_format="list",
+        filter_string=query, order_by=["attributes.start_time DESC"], output_format="list"
     )
     for run in found:
-        if not need_model or run.outputs.model_outputs:
+        if run.info.status == "FINISHED" and (not need_model or run.outputs.model_outputs):
             return run
-    return None
-
-
-def _trash_unfinished(digest: str, parent_run_id: str | None) -> None:
-    """Move earlier runs of a spec that never finished (killed, failed) to the trash.
-
-    So that running it again leaves one run of it, not a broken one beside it. MLflow
-    keeps deleted runs in the experiment's trash, from where the UI restores them.
-    """
-    query = f"tags.{SPEC_TAG} = '{digest}' and attributes.status != 'FINISHED'"
-    if parent_run_id:
-        query += f" and tags.mlflow.parentRunId = '{parent_run_id}'"
-    for run in mlflow.search_runs(filter_string=query, output_format="list"):
+    for run in found:
+        if run.info.status == "FINISHED":
+            continue
         if run.info.status == "RUNNING" and tracking.process_alive(
             run.data.tags.get(tracking.PROCESS_TAG, "")
         ):
@@ -391,6 +394,7 @@ def _trash_unfinished(digest: str, parent_run_id: str | None) -> None:
             f"Moved an unfinished earlier run of '{run.info.run_name}' ({run.info.status}) "
             "to the trash; running it again."
         )
+    return None
 
 
 def _row(

@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import mlflow
 import pytest
 
 import helpers
@@ -43,21 +42,33 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 _STORE_KEY = pytest.StashKey[Path]()
 
-#: The longest test files (a minute or more each, measured with --durations), run first so
-#: that the two workers of `make test` end together instead of one waiting on a long file.
+#: Test files by their time (measured with --durations), longest first; "*.ipynb" stands for
+#: each notebook (10-15 s). The rest, a few seconds each, come last in their own order: the
+#: two workers of `make test` then end together instead of one waiting on a long file.
+#: (`--no-loadscope-reorder` in pyproject.toml keeps this order: xdist would otherwise sort
+#: the files by their number of tests.)
 LONGEST_FIRST = (
-    "test_notebooks_on_a_server.py",
     "test_notebooks_on_databricks.py",
-    "test_server.py",
+    "test_notebooks_on_a_server.py",
     "test_workshop.py",
+    "test_server.py",
+    "test_terminal.py",
+    "test_ui_screenshots.py",
+    "test_store.py",
+    "test_databricks.py",
+    "*.ipynb",
+    "test_serving.py",
+    "test_tracking.py",
+    "test_doctor.py",
+    "test_postgres.py",
 )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the longest test files first; the rest keep their order."""
+    """Order the test files as ``LONGEST_FIRST`` says; the tests of a file keep their order."""
 
     def rank(item: pytest.Item) -> int:
-        name = item.path.name
+        name = "*.ipynb" if item.path.suffix == ".ipynb" else item.path.name
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
@@ -68,8 +79,23 @@ def tracking(request: pytest.FixtureRequest) -> Iterator[helpers.tracking.Tracki
     """An experiment of its own for this test, in the session's temporary store."""
     name = f"test-{request.node.name}"
     yield helpers.tracking.setup(name)
+    import mlflow  # here, not at the top: the xdist controller never needs MLflow (1.3 s)
+
     while mlflow.active_run():
         mlflow.end_run("FAILED")
+
+
+@pytest.fixture(scope="session")
+def tracking_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[helpers.server.TrackingServer]:
+    """A tracking server shared by the tests that need one, as a workshop server is shared.
+
+    Each test keeps to experiments and model names of its own, so that the others' runs
+    do not matter to it. Started once per worker (a start costs about 5 s of CPU).
+    """
+    with helpers.server.start(tmp_path_factory.mktemp("shared-server")) as running:
+        yield running
 
 
 @pytest.fixture
@@ -96,5 +122,7 @@ def _forget_tracking_uri() -> Iterator[None]:
     MLflow exports the tracking URI as MLFLOW_TRACKING_URI; join sets the participant.
     """
     yield
+    import mlflow
+
     mlflow.set_tracking_uri(None)
     os.environ.pop("COURSE_PARTICIPANT", None)

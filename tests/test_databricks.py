@@ -120,15 +120,15 @@ def test_unity_catalog_versions_aliases_and_tags(on_databricks):
     )
 
 
-def test_a_refused_registration_says_what_to_do(monkeypatch, tmp_path):
-    with workspace(refuse_uploads=True) as host:
-        env = notebook_environment(host.url, tmp_path)
-        for key in ("DATABRICKS_RUNTIME_VERSION", "DATABRICKS_HOST", "DATABRICKS_TOKEN"):
-            monkeypatch.setenv(key, env[key])
+def test_a_refused_registration_says_what_to_do(on_databricks):
+    on_databricks.catalog.refuse_uploads = True  # as Free Edition workspaces were reported to
+    try:
         tracking.setup("emulated-refusal")
         logged = run_experiments(article_specs()[:1], helpers.data.article_data(), progress=False)
         with pytest.raises(RuntimeError, match="Unity Catalog refused to register") as refused:
             registry.register(logged["model_uri"][0], registry.model_name("refused"))
+    finally:
+        on_databricks.catalog.refuse_uploads = False
     message = str(refused.value)
     assert "AccessDenied" in message and "Troubleshooting in docs/databricks.md" in message
     assert "catalog=..., schema=..." in message and len(message) < 800

@@ -2,7 +2,7 @@ import mlflow
 import numpy as np
 import pytest
 
-from helpers import data, registry, server, tracking
+from helpers import data, registry, tracking
 from helpers.experiments import article_specs, run_experiments
 
 
@@ -66,23 +66,22 @@ def test_model_name_uses_unity_catalog_on_databricks_simulated(monkeypatch):
     assert registry.model_name("m", catalog="main", schema="ml") == "main.ml.m"
 
 
-def test_register_alias_and_load_on_a_tracking_server(tmp_path, monkeypatch):
+def test_register_alias_and_load_on_a_tracking_server(tracking_server, monkeypatch):
     """A tracking server checks what a SQLite store does not: each version's source."""
-    with server.start(tmp_path / "store") as shared:
-        monkeypatch.setenv("MLFLOW_TRACKING_URI", shared.url)
-        tracking.setup("registry-on-a-server")
-        specs = [article_specs()[0], article_specs()[3]]
-        logged = run_experiments(specs, data.article_data(), progress=False)
-        first = registry.register(logged["model_uri"][1], "served_model")
-        assert registry.register(logged["run_id"][1], "served_model").version == first.version
-        second = registry.register(logged["model_uri"][0], "served_model")
-        registry.set_alias("served_model", "champion", second.version)
-        X = data.article_data()[["feature1"]].head(5)
-        champion = mlflow.pyfunc.load_model("models:/served_model@champion")
-        np.testing.assert_array_equal(
-            champion.predict(X), mlflow.pyfunc.load_model(logged["model_uri"][0]).predict(X)
-        )
-        table = registry.versions("served_model")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking_server.url)
+    tracking.setup("registry-on-a-server")
+    specs = [article_specs()[0], article_specs()[3]]
+    logged = run_experiments(specs, data.article_data(), progress=False)
+    first = registry.register(logged["model_uri"][1], "served_model")
+    assert registry.register(logged["run_id"][1], "served_model").version == first.version
+    second = registry.register(logged["model_uri"][0], "served_model")
+    registry.set_alias("served_model", "champion", second.version)
+    X = data.article_data()[["feature1"]].head(5)
+    champion = mlflow.pyfunc.load_model("models:/served_model@champion")
+    np.testing.assert_array_equal(
+        champion.predict(X), mlflow.pyfunc.load_model(logged["model_uri"][0]).predict(X)
+    )
+    table = registry.versions("served_model")
     assert table["version"].tolist() == ["1", "2"]
     assert table["aliases"].tolist() == ["", "champion"]
 

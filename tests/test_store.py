@@ -6,14 +6,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 import mlflow
 import pytest
 from mlflow.tracking import MlflowClient
 
-from helpers import data, environment, experiments, registry, server, tracking
+from helpers import data, environment, experiments, registry, tracking
 from helpers.experiments import RunSpec
 
 
@@ -199,7 +198,7 @@ def test_unreachable_database_fails_within_seconds_without_the_password(monkeypa
 
 
 @pytest.mark.parametrize("start", ["setup", "join"])
-def test_telemetry_is_off_in_every_kit_process(tmp_path, start):
+def test_telemetry_is_off_in_every_kit_process(tmp_path, start, request):
     # Offline, MLflow's telemetry thread removed a variable from os.environ while requests
     # read it: 1 or 2 of a room of 30 crashed with KeyError '_MLFLOW_TELEMETRY_SESSION_ID'.
     from workshop_room import LEARNER_UNSET
@@ -209,7 +208,7 @@ def test_telemetry_is_off_in_every_kit_process(tmp_path, start):
         import mlflow, mlflow.telemetry
         import helpers
         if sys.argv[1:]:
-            helpers.workshop.join(sys.argv[1], "learner")
+            helpers.workshop.join(sys.argv[1], "learner", experiment="telemetry")
         else:
             helpers.tracking.setup("telemetry")
         with mlflow.start_run():
@@ -219,14 +218,14 @@ def test_telemetry_is_off_in_every_kit_process(tmp_path, start):
     """
     learner = {k: v for k, v in os.environ.items() if k not in LEARNER_UNSET}
     learner[environment.STORE_DIR_ENV] = str(tmp_path / "store")
-    # setup() needs no server: only join starts one.
-    with server.start(tmp_path / "server") if start == "join" else nullcontext() as shared:
-        done = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code), *([shared.url] if shared else [])],
-            env=learner,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    # setup() needs no server; join joins the one the tests share.
+    shared = request.getfixturevalue("tracking_server") if start == "join" else None
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *([shared.url] if shared else [])],
+        env=learner,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert " ".join(done.stdout.splitlines()[-2:]).split() == ["true", "None", "False"]

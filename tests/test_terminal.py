@@ -21,15 +21,22 @@ import time
 import urllib.request
 from pathlib import Path
 
+import mlflow
 import nbformat
+import psutil
 import pytest
-from test_server import shell_env
+from test_server import kill_all, listening, shell_env
 
-from helpers import processes
+from helpers import environment, processes
+from helpers.__main__ import mlflow_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 POINT_AT_THE_STORE = 'eval "$(python -m helpers env)"'
+#: The same for PowerShell and cmd (Windows), which have no eval: one line, no shell syntax
+#: but double quotes, which every shell reads alike. PowerShell is not on the test machine:
+#: bash runs these lines as written.
+WINDOWS_PREFIX = "python -m helpers mlflow "
 
 #: Commands the notebooks name inline (in backticks), and the test (file, function) that runs
 #: each. The benchmarks take minutes: `make bench` is for maintainers, not run by the tests.
@@ -45,17 +52,20 @@ INLINE_COMMANDS = {
         "test_server.py", "test_a_signal_stops_the_workshop_server_and_every_process_it_started"
     ),
     "make lab": ("test_terminal.py", "test_make_lab_opens_the_course_folder"),
+    "python -m helpers mlflow": (
+        "test_terminal.py", "test_mlflow_run_logs_to_the_notebooks_experiment"
+    ),
     "make bench": None,
 }  # fmt: skip
 
 
 def terminal_blocks() -> list[tuple[str, str]]:
-    """The ```bash blocks of the notebooks' text cells: (notebook, commands)."""
+    """The ```bash and ```powershell blocks of the notebooks' text cells: (notebook, commands)."""
     found = []
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "markdown":
-                for block in re.findall(r"```bash\n(.*?)```", cell.source, re.DOTALL):
+                for block in re.findall(r"```(?:bash|powershell)\n(.*?)```", cell.source, re.S):
                     found.append((path.name, textwrap.dedent(block)))
     return found
 
@@ -120,7 +130,10 @@ def test_every_terminal_block_is_run_by_a_test():
     assert RUN_BLOCKS and SERVE_BLOCKS and CURL_BLOCKS
     assert [b for b in BLOCKS if b not in known] == [], "a test must run these blocks"
     for name, block in RUN_BLOCKS + SERVE_BLOCKS:
-        assert block.startswith(POINT_AT_THE_STORE + "\n"), f"{name}: {block}"
+        assert block.startswith((POINT_AT_THE_STORE + "\n", WINDOWS_PREFIX)), f"{name}: {block}"
+    windows = [b for b in RUN_BLOCKS + SERVE_BLOCKS if b[1].startswith(WINDOWS_PREFIX)]
+    assert all(b[1].count("\n") == 1 for b in windows), "one line: no line continuations"
+    assert {b[0] for b in windows} == {b[0] for b in RUN_BLOCKS + SERVE_BLOCKS}
 
 
 def test_every_inline_command_is_run_by_a_test():
@@ -137,28 +150,19 @@ def test_every_inline_command_is_run_by_a_test():
 
 @pytest.mark.parametrize("block", RUN_BLOCKS, ids=block_id)
 def test_mlflow_run_logs_to_the_notebooks_experiment(block, learner):
+    params = dict(re.findall(r"-P (\w+)=(\S+)", block[1]))
+    filters = " and ".join(f"params.{k} = '{v}'" for k, v in params.items())
+    filters += " and attributes.status = 'FINISHED'"
+    client = mlflow.MlflowClient(environment.sqlite_uri(Path(learner["COURSE_STORE_DIR"])))
+    experiment = client.get_experiment_by_name("03-reproducibility").experiment_id
+    earlier = len(client.search_runs([experiment], filters))
     before = stray_files()
     shell = run_in_terminal(block[1], learner, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output, _ = shell.communicate(timeout=300)
     assert shell.returncode == 0, output
     assert "does not exist. Creating" not in output, "the command made an experiment of its own"
     assert stray_files() <= before, "the command made a store of its own"
-    params = dict(re.findall(r"-P (\w+)=(\S+)", block[1]))
-    filters = " and ".join(f"params.{k} = '{v}'" for k, v in params.items())
-    code = f"""
-        import mlflow, helpers
-        helpers.tracking.setup("03-reproducibility")
-        runs = mlflow.search_runs(filter_string="{filters}")
-        print(len(runs), runs["status"].tolist())
-    """
-    found = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        env=learner,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split(maxsplit=1)
-    assert int(found[0]) >= 1 and "FINISHED" in found[1], found
+    assert len(client.search_runs([experiment], filters)) == earlier + 1, filters
 
 
 @pytest.mark.parametrize("block", SERVE_BLOCKS, ids=block_id)
@@ -191,9 +195,13 @@ def test_mlflow_models_serve_answers_the_notebooks_curl_request(block, learner):
                 timeout=60,
             )
             replies.append(json.loads(done.stdout))
-    finally:
-        os.killpg(shell.pid, signal.SIGTERM)
+        family = psutil.Process(shell.pid).children(recursive=True)
+        os.killpg(shell.pid, signal.SIGINT)  # Ctrl+C, as the notebook says to stop it
         shell.wait(30)
+        gone, alive = psutil.wait_procs(family, timeout=15)
+    finally:
+        kill_all(port, shell)  # nothing left behind, also when the test failed
+    assert alive == [] and not listening(port), "Ctrl+C left a server running"
     assert all(len(reply["predictions"]) == 1 for reply in replies), replies
     assert stray_files() <= before, "the command made a store of its own"
 
@@ -230,3 +238,16 @@ def test_helpers_env_leaves_a_tracking_uri_already_set_and_hides_its_password(le
     )
     assert done.stdout.startswith("# MLFLOW_TRACKING_URI is already set: http://learner:***@")
     assert "s3cret" not in done.stdout + done.stderr
+
+
+def test_helpers_mlflow_uses_the_store_unless_told_otherwise(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    env = mlflow_environment()
+    assert env["MLFLOW_TRACKING_URI"] == environment.sqlite_uri(tmp_path / "store")
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://workshop.example:5000")
+    assert mlflow_environment()["MLFLOW_TRACKING_URI"] == "http://workshop.example:5000"
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
+    monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "client.4.0")
+    assert "MLFLOW_TRACKING_URI" not in mlflow_environment()

@@ -39,19 +39,19 @@ def test_a_room_of_30_joins_at_once_and_every_run_lands_in_the_workshop(tmp_path
     print(f"\n30 participants x 20 runs: {len(runs)} runs stored in {elapsed:.1f} s")
 
 
-def test_join_names_the_participant_and_ranks_them(tmp_path, monkeypatch):
-    with server.start(tmp_path / "store") as shared:
-        for name, mse in (("member_a", 3.0), ("member_b", 1.5), ("member_a", 2.0)):
-            info = workshop.join(shared.url, name)
-            with mlflow.start_run(run_name=f"{name}-{mse}"):
-                mlflow.log_metric("mse", mse)
-        workshop.leave()
-        with mlflow.start_run(run_name="anonymous") as run:
-            pass
-        assert "participant" not in mlflow.get_run(run.info.run_id).data.tags
-        assert info.kind == "server" and info.experiment_name == "workshop"
-        runs = compare.runs_table("workshop")
-        board = workshop.leaderboard(runs, "mse")
+def test_join_names_the_participant_and_ranks_them(tracking_server):
+    # The shared server's "workshop" experiment is this test's alone.
+    for name, mse in (("member_a", 3.0), ("member_b", 1.5), ("member_a", 2.0)):
+        info = workshop.join(tracking_server.url, name)
+        with mlflow.start_run(run_name=f"{name}-{mse}"):
+            mlflow.log_metric("mse", mse)
+    workshop.leave()
+    with mlflow.start_run(run_name="anonymous") as run:
+        pass
+    assert "participant" not in mlflow.get_run(run.info.run_id).data.tags
+    assert info.kind == "server" and info.experiment_name == "workshop"
+    runs = compare.runs_table("workshop")
+    board = workshop.leaderboard(runs, "mse")
     assert board.to_dict("records") == [
         {"rank": 1, "participant": "member_b", "run_name": "member_b-1.5", "mse": 1.5, "runs": 1},
         {"rank": 2, "participant": "member_a", "run_name": "member_a-2.0", "mse": 2.0, "runs": 2},
