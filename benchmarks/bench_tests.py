@@ -10,7 +10,6 @@ took longest. Run with ``make bench`` (about 5 minutes).
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import subprocess
@@ -20,6 +19,8 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 300.0
@@ -44,22 +45,25 @@ def baseline_seconds(repeat: int = 3) -> float:
     return statistics.median(times)
 
 
-def run_tests(report: Path) -> tuple[float, float, int]:
+def run_tests(report: Path, log: Path) -> tuple[float, float, int]:
     """Run the suite as `make test` does, writing a JUnit report.
 
     Args:
         report: Where pytest writes its JUnit XML.
+        log: Where pytest's output goes.
 
     Returns:
         ``(wall seconds, CPU seconds of every process it started, exit code)``.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    with log.open("w") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -87,10 +91,12 @@ def main() -> None:
     """Measure the baseline, run the suite, print the ratios and the slowest files."""
     base = baseline_seconds()
     with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.xml"
-        wall, cpu, code = run_tests(report)
+        report, log = Path(folder) / "report.xml", Path(folder) / "pytest.log"
+        wall, cpu, code = run_tests(report, log)
         files = seconds_per_file(report)
-    workers = os.cpu_count() or 1
+        if code != 0:
+            print("\n".join(log.read_text().splitlines()[-30:]))
+    workers = psutil.cpu_count(logical=False) or 1  # what `pytest -n auto` starts
     busy = sum(files.values())
     print(f"baseline (a Python importing MLflow, scikit-learn, pandas): {base:.2f} s")
     print(f"pytest: {wall:.0f} s wall ({wall / base:.0f}x the baseline), exit code {code}")

@@ -92,9 +92,7 @@ def run_mlflow(args: list[str]) -> int:
 
     ``eval "$(python -m helpers env)"`` works in bash and zsh; PowerShell and cmd on Windows
     have no such line that works in both. ``python -m helpers mlflow run project ...`` does
-    the same in every shell: the words after ``mlflow`` are MLflow's own command line. The
-    command runs as a child in the same console, so Ctrl+C reaches it and it stops itself;
-    this process waits for it and ends with its exit code.
+    the same in every shell: the words after ``mlflow`` are MLflow's own command line.
 
     Args:
         args: The arguments of the ``mlflow`` command, e.g. ``["models", "serve", ...]``.
@@ -102,14 +100,37 @@ def run_mlflow(args: list[str]) -> int:
     Returns:
         The exit code of the ``mlflow`` command.
     """
-    command = [sys.executable, "-m", "mlflow", *args]
-    with subprocess.Popen(command, env=mlflow_environment()) as child:
-        while True:
-            try:
-                code = child.wait()
-            except KeyboardInterrupt:  # Ctrl+C reached the command too: it is stopping
-                continue
-            return 128 - code if code < 0 else code  # stopped by signal N: 128 + N, as a shell
+    return run_child([sys.executable, "-m", "mlflow", *args], mlflow_environment())
+
+
+def run_child(command: list[str], env: dict[str, str]) -> int:
+    """Run a command in this console until it ends, as if it had been typed itself.
+
+    Ctrl+C goes to every process of the console: the command gets it and stops itself while
+    this process waits. A stop sent to this process alone (SIGTERM from ``kill`` or a
+    service manager, SIGHUP from a closed terminal) is passed on to the command, so that it
+    never outlives this process.
+
+    Args:
+        command: The program and its arguments.
+        env: Its whole environment.
+
+    Returns:
+        Its exit code; ``128 + N`` when signal N stopped it, as a shell says.
+    """
+    with subprocess.Popen(command, env=env) as child:
+        # Set after the start: an ignored signal would be ignored by the command too.
+        before = {signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN)}
+        for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+            number = getattr(signal, name, None)
+            if number is not None:
+                before[number] = signal.signal(number, lambda got, _: child.send_signal(got))
+        try:
+            code = child.wait()
+        finally:
+            for number, handler in before.items():
+                signal.signal(number, handler)
+    return 128 - code if code < 0 else code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,14 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     through = commands.add_parser(
         "mlflow",
         help="run an mlflow command on the kit's store, in any shell (Windows too), e.g. "
-        "python -m helpers mlflow models serve -m models:/article_model@champion",
+        "python -m helpers mlflow models serve -m models:/article_model@champion "
+        "--env-manager local -p 5001",
     )
     through.add_argument("words", nargs=argparse.REMAINDER, help="mlflow's own arguments")
+    doctor = commands.add_parser("doctor", help="check this machine before a workshop")
+    doctor.add_argument("--port", type=int, default=5000, help="UI port to check (default: 5000)")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["mlflow"]:  # passed on as typed, options too (argparse would take them)
         return run_mlflow(argv[1:])
-    doctor = commands.add_parser("doctor", help="check this machine before a workshop")
-    doctor.add_argument("--port", type=int, default=5000, help="UI port to check (default: 5000)")
     args = parser.parse_args(argv)
     if args.command == "doctor":
         from helpers import doctor as checks

@@ -3,9 +3,8 @@
 The notebooks run in course order against one ``mlflow server`` (the ``tracking_server``
 the tests share), as a participant works through the course on a workshop server: each
 notebook must work on a server that already holds the runs and models of the ones before
-it, and other people's. Nothing may go
-to the local store. The kernel's environment is not activated (its programs are not on
-``PATH``), as when an editor starts it.
+it, and other people's. Nothing may go to the local store. The kernel's environment is
+not activated (its programs are not on ``PATH``), as when an editor starts it.
 """
 
 from __future__ import annotations

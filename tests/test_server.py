@@ -287,6 +287,7 @@ def test_the_room_command_of_the_docs_prints_the_addresses_participants_can_use(
         kill_all(port, shell)
     assert started == ["mlflow", "uvicorn"], "mlflow server, no job runner"
     assert alive == [], "the mlflow server outlived the command"
+    assert shell.returncode == 0, output.text
     expected = docs_block("Participants join with:").replace("5000", str(port))
     assert expected in output.text
     assert "0.0.0.0:" not in output.text.split("Participants join with:")[1], output.text

@@ -10,6 +10,7 @@ their own behind. Only the port (5001) is replaced by a free one.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -76,6 +77,20 @@ SERVE_BLOCKS = [b for b in BLOCKS if "mlflow models serve " in b[1]]
 CURL_BLOCKS = [b for b in BLOCKS if b[1].startswith("curl ")]
 
 
+def request_blocks() -> list[str]:
+    """The ```python blocks of the text cells that send the curl request (for Windows)."""
+    found = []
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                blocks = re.findall(r"```python\n(.*?)```", cell.source, re.S)
+                found += [b for b in blocks if "5001/invocations" in b]
+    return found
+
+
+REQUEST_BLOCKS = request_blocks()
+
+
 def block_id(block: tuple[str, str]) -> str:
     """Name a block by its notebook and its last command line."""
     return f"{block[0][:2]}: {block[1].strip().splitlines()[-1].strip()[:60]}"
@@ -127,12 +142,14 @@ def stray_files() -> set[str]:
 
 def test_every_terminal_block_is_run_by_a_test():
     known = RUN_BLOCKS + SERVE_BLOCKS + CURL_BLOCKS
-    assert RUN_BLOCKS and SERVE_BLOCKS and CURL_BLOCKS
+    assert RUN_BLOCKS and SERVE_BLOCKS and CURL_BLOCKS and REQUEST_BLOCKS
     assert [b for b in BLOCKS if b not in known] == [], "a test must run these blocks"
     for name, block in RUN_BLOCKS + SERVE_BLOCKS:
         assert block.startswith((POINT_AT_THE_STORE + "\n", WINDOWS_PREFIX)), f"{name}: {block}"
     windows = [b for b in RUN_BLOCKS + SERVE_BLOCKS if b[1].startswith(WINDOWS_PREFIX)]
     assert all(b[1].count("\n") == 1 for b in windows), "one line: no line continuations"
+    plain = [b for b in windows if not re.fullmatch(r'[\w .:/@="-]+\n', b[1])]
+    assert plain == [], "no syntax that PowerShell, cmd and bash read differently"
     assert {b[0] for b in windows} == {b[0] for b in RUN_BLOCKS + SERVE_BLOCKS}
 
 
@@ -195,14 +212,27 @@ def test_mlflow_models_serve_answers_the_notebooks_curl_request(block, learner):
                 timeout=60,
             )
             replies.append(json.loads(done.stdout))
+        for request in REQUEST_BLOCKS:  # the same request from Python, for Windows
+            done = subprocess.run(
+                [sys.executable, "-c", request.replace("5001", str(port))],
+                env=learner,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert done.returncode == 0, done.stderr
+            replies.append(ast.literal_eval(done.stdout))
         family = psutil.Process(shell.pid).children(recursive=True)
         os.killpg(shell.pid, signal.SIGINT)  # Ctrl+C, as the notebook says to stop it
         shell.wait(30)
         gone, alive = psutil.wait_procs(family, timeout=15)
+        still_listening = listening(port)
     finally:
         kill_all(port, shell)  # nothing left behind, also when the test failed
-    assert alive == [] and not listening(port), "Ctrl+C left a server running"
+    assert alive == [] and not still_listening, "Ctrl+C left a server running"
+    assert len(replies) == len(CURL_BLOCKS) + len(REQUEST_BLOCKS)
     assert all(len(reply["predictions"]) == 1 for reply in replies), replies
+    assert len({json.dumps(reply) for reply in replies}) == 1, "curl and Python differ"
     assert stray_files() <= before, "the command made a store of its own"
 
 
@@ -244,10 +274,44 @@ def test_helpers_mlflow_uses_the_store_unless_told_otherwise(monkeypatch, tmp_pa
     monkeypatch.setenv("COURSE_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     env = mlflow_environment()
-    assert env["MLFLOW_TRACKING_URI"] == environment.sqlite_uri(tmp_path / "store")
+    assert env["MLFLOW_TRACKING_URI"] == environment.local_store_uri()
+    assert environment.local_store_uri().endswith("/store/mlflow.db")
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://workshop.example:5000")
     assert mlflow_environment()["MLFLOW_TRACKING_URI"] == "http://workshop.example:5000"
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
     monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "client.4.0")
     assert "MLFLOW_TRACKING_URI" not in mlflow_environment()
+
+
+@pytest.mark.parametrize(
+    ("stop", "expected"), [("Ctrl+C", 3), ("SIGTERM to python -m helpers alone", 4)]
+)
+def test_helpers_mlflow_stops_with_the_command_it_runs(stop, expected):
+    """What `python -m helpers mlflow` does with signals, on a command that says which it got."""
+    command = textwrap.dedent("""
+        import signal, sys, time
+        signal.signal(signal.SIGINT, lambda *_: sys.exit(3))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(4))
+        print("up", flush=True)
+        time.sleep(60)
+    """)
+    code = (
+        "import os, sys; from helpers.__main__ import run_child; "
+        f"sys.exit(run_child([sys.executable, '-c', {command!r}], dict(os.environ)))"
+    )
+    wrapper = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert wrapper.stdout.readline() == "up\n"
+        family = psutil.Process(wrapper.pid).children()
+        if stop == "Ctrl+C":
+            os.killpg(wrapper.pid, signal.SIGINT)  # a console sends it to all its processes
+        else:
+            wrapper.send_signal(signal.SIGTERM)
+        assert wrapper.wait(15) == expected
+        assert psutil.wait_procs(family, timeout=5)[1] == [], "the command outlived the wrapper"
+    finally:
+        wrapper.kill()
+        wrapper.communicate()
