@@ -60,35 +60,27 @@ INLINE_COMMANDS = {
 }  # fmt: skip
 
 
-def terminal_blocks() -> list[tuple[str, str]]:
-    """The ```bash and ```powershell blocks of the notebooks' text cells: (notebook, commands)."""
+def text_blocks(languages: str) -> list[tuple[str, str]]:
+    """The fenced blocks of the notebooks' text cells in these languages: (notebook, text).
+
+    Args:
+        languages: A regular expression of fence languages, e.g. ``"bash|powershell"``.
+    """
     found = []
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "markdown":
-                for block in re.findall(r"```(?:bash|powershell)\n(.*?)```", cell.source, re.S):
+                for block in re.findall(rf"```(?:{languages})\n(.*?)```", cell.source, re.S):
                     found.append((path.name, textwrap.dedent(block)))
     return found
 
 
-BLOCKS = terminal_blocks()
+BLOCKS = text_blocks("bash|powershell")
 RUN_BLOCKS = [b for b in BLOCKS if "mlflow run " in b[1]]
 SERVE_BLOCKS = [b for b in BLOCKS if "mlflow models serve " in b[1]]
 CURL_BLOCKS = [b for b in BLOCKS if b[1].startswith("curl ")]
-
-
-def request_blocks() -> list[str]:
-    """The ```python blocks of the text cells that send the curl request (for Windows)."""
-    found = []
-    for path in NOTEBOOKS:
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type == "markdown":
-                blocks = re.findall(r"```python\n(.*?)```", cell.source, re.S)
-                found += [b for b in blocks if "5001/invocations" in b]
-    return found
-
-
-REQUEST_BLOCKS = request_blocks()
+#: The curl request sent from Python, for Windows.
+REQUEST_BLOCKS = [b for _, b in text_blocks("python") if "5001/invocations" in b]
 
 
 def block_id(block: tuple[str, str]) -> str:
