@@ -64,26 +64,40 @@ def env_line() -> str:
         >>> env_line().startswith(("export MLFLOW_TRACKING_URI=", "# "))
         True
     """
+    uri = terminal_tracking_uri()
+    if uri is not None:
+        return f"export MLFLOW_TRACKING_URI={shlex.quote(uri)}"
     current = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
     if current:
         return f"# MLFLOW_TRACKING_URI is already set: {environment.mask_credentials(current)}"
-    if environment.is_databricks():
-        return "# On Databricks, mlflow commands already log to the workspace."
-    return f"export MLFLOW_TRACKING_URI={shlex.quote(environment.local_store_uri())}"
+    return "# On Databricks, mlflow commands already log to the workspace."
+
+
+def terminal_tracking_uri() -> str | None:
+    """Decide what a terminal's ``mlflow`` commands need in ``MLFLOW_TRACKING_URI``.
+
+    Returns:
+        The kit's local store, or None when they need nothing: the variable is set already
+        (a workshop server, say), or this is Databricks, where they log to the workspace.
+    """
+    if os.environ.get("MLFLOW_TRACKING_URI", "").strip() or environment.is_databricks():
+        return None
+    return environment.local_store_uri()
 
 
 def mlflow_environment() -> dict[str, str]:
     """Build the environment ``python -m helpers mlflow`` runs ``mlflow`` in.
 
     Returns:
-        This process's environment with ``MLFLOW_TRACKING_URI`` set to the kit's local store,
-        unless it is set already or this is Databricks (as ``env_line`` decides), and this
-        Python first on ``PATH``: what ``mlflow run`` starts (``python train.py``) runs on it.
+        This process's environment with ``MLFLOW_TRACKING_URI`` set as ``env_line`` sets it
+        (``terminal_tracking_uri``), and this Python first on ``PATH``: what ``mlflow run``
+        starts (``python train.py``) runs on it.
     """
     env = dict(os.environ)
     env["PATH"] = environment.with_this_python_first(env.get("PATH"))
-    if not env.get("MLFLOW_TRACKING_URI", "").strip() and not environment.is_databricks():
-        env["MLFLOW_TRACKING_URI"] = environment.local_store_uri()
+    uri = terminal_tracking_uri()
+    if uri is not None:
+        env["MLFLOW_TRACKING_URI"] = uri
     return env
 
 
