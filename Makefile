@@ -55,9 +55,10 @@ bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook
 lint: $(STAMP)  ## Lint code and notebooks
 	$(BIN)/ruff check .
 
-notebooks: $(STAMP)  ## Re-execute every notebook in place, on a fresh mlflow-store/ (what gets committed)
+notebooks: $(STAMP)  ## Write the exercise cells, then re-execute every notebook in place on a fresh mlflow-store/ (what gets committed)
 	@if [ -e mlflow-store ]; then echo "mlflow-store/ holds runs: the committed outputs are \
 	made on a fresh store. Move it away first: mv mlflow-store mlflow-store.mine"; exit 1; fi
+	$(BIN)/python tools/exercise_cells.py
 	env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
 		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 

@@ -14,8 +14,8 @@ import importlib
 from types import ModuleType
 
 __all__ = [
-    "compare", "data", "doctor", "environment", "experiments", "models", "plots", "processes",
-    "registry", "reproduce", "server", "serving", "tracking", "workshop",
+    "compare", "data", "doctor", "environment", "exercises", "experiments", "models", "plots",
+    "processes", "registry", "reproduce", "server", "serving", "tracking", "workshop",
 ]  # fmt: skip
 
 

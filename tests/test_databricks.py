@@ -248,3 +248,17 @@ def test_the_guide_gives_the_install_cell_that_the_first_cell_runs():
     assert "dbutils.library.restartPython()" in guide
     for pin in environment.DATABRICKS_PINS:
         assert f"`{pin}`" in guide, "the Environment side panel gets the same pins"
+
+
+@pytest.mark.parametrize("module", ["ex01", "ex04"])
+def test_exercise_checks_read_the_home_folder_and_unity_catalog(on_databricks, module):
+    """An exercise solved in the workspace: its experiment in /Users/<you>/, its model in UC."""
+    exercises = importlib.import_module(f"helpers.exercises.{module}")
+    namespace: dict = {}
+    exec(exercises.GIVEN, namespace)
+    first = exercises.q1
+    assert first.status().message.startswith("Not yet: ")
+    exec(first.solution_code, namespace)
+    verdict = first.status()
+    assert verdict.correct, verdict.message
+    assert mlflow.get_experiment_by_name(f"/Users/{USER}/{exercises.EXPERIMENT}") is not None

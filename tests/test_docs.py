@@ -121,3 +121,20 @@ def test_docstrings_are_markdown_not_restructuredtext():
         text = source.read_text()
         for role in (":func:`", ":class:`", ":meth:`", ":mod:`", ":attr:`"):
             assert role not in text, (source.name, role)
+
+
+def test_every_exercise_is_on_its_page_with_hint_and_solution_folded(site):
+    from helpers.exercises import all_exercises
+
+    for exercise in all_exercises():
+        page = (site / "exercises" / f"{exercise.notebook}.html").read_text()
+        heading = f"Exercise {exercise.number}: {html.escape(exercise.title, quote=False)}"
+        sections = [part for part in page.split("<h2")[1:] if heading in part.split("</h2>")[0]]
+        assert len(sections) == 1, heading
+        section = sections[0].split("</article>")[0]
+        text = html.unescape(re.sub(r"<[^>]+>", "", section))
+        assert '<details class="tip">' in section and '<details class="success">' in section
+        assert "<details open" not in section and " open>" not in section, "folded by default"
+        assert " ".join(exercise.hint_text.split()) in " ".join(text.split())
+        for line in exercise.solution_code.strip().splitlines():
+            assert line.strip() in text, (exercise.notebook, exercise.name, line)

@@ -1,0 +1,379 @@
+"""Exercises of notebook 06: a leaf sweep, nested runs by hand, autolog's top 3, a hypothesis."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import math
+
+from mlflow.entities import Run
+
+from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.records import children, expect, listing, metric, runs
+
+EXPERIMENT = "06-hyperparameter-tuning"
+FOREST_SWEEP = "forest-sweep"
+LEAF_SWEEP = "leaf-sweep"
+LEAVES = ("1", "5", "10")
+BY_HAND = "depth-by-hand-2"
+DEPTHS = ("3", "5", "7")
+SEARCH = "gridsearchcv-top3"
+NEXT_SWEEP = "next-sweep"
+
+#: What notebook 06 has recorded by its exercises, in short (for the tests): sections 1 and
+#: 2. Sections 3 to 8 (the winner registered, GridSearchCV under autolog) are left out: the
+#: exercises need none of their runs or variables.
+GIVEN = """
+import mlflow
+from sklearn.ensemble import RandomForestRegressor
+
+import helpers
+from helpers.experiments import RunSpec, run_sweep
+
+tracking = helpers.tracking.setup("06-hyperparameter-tuning")
+diabetes = helpers.data.diabetes()
+features = [c for c in diabetes.columns if c != "y"]
+
+from sklearn.metrics import root_mean_squared_error
+
+X_train, X_test, y_train, y_test = helpers.data.split(diabetes, features, 0.8)
+with mlflow.start_run(run_name="depth-by-hand") as by_hand:
+    for depth in [2, 4, 8]:
+        with mlflow.start_run(run_name=f"max_depth={depth}", nested=True):
+            forest = RandomForestRegressor(n_estimators=25, max_depth=depth, random_state=42)
+            forest.fit(X_train, y_train)
+            mlflow.log_param("max_depth", depth)
+            mlflow.log_metric("rmse", root_mean_squared_error(y_test, forest.predict(X_test)))
+
+spec = RunSpec(RandomForestRegressor(), 0.8, features)
+grid = {"n_estimators": [10, 25, 50, 100, 200], "max_depth": [2, 3, 4, 6, 8]}
+sweep = run_sweep(
+    spec, grid, diabetes, parent_name="forest-sweep", dataset_name="diabetes", progress=False
+)
+"""
+
+
+def _kids(parent: Run, how: str) -> list[Run]:
+    """Return a parent's finished children, or say that it has none."""
+    found = children(parent)
+    expect(found, f"run {parent.info.run_name!r} has no finished child runs: {how}")
+    return found
+
+
+def _grid(parent: Run) -> dict[str, list[str]]:
+    """Read a sweep parent's search space (its ``grid.<param>`` params) as param texts."""
+    grid = {}
+    for key, text in parent.data.params.items():
+        if not key.startswith("grid."):
+            continue
+        try:
+            values = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(values, list):
+            grid[key.removeprefix("grid.")] = [str(value) for value in values]
+    return grid
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _leaf_sweep() -> str:
+    return records.first_passing(records.runs_named(EXPERIMENT, LEAF_SWEEP), _one_leaf_sweep)
+
+
+def _one_leaf_sweep(parent: Run) -> str:
+    kids = _kids(parent, f"run_sweep(..., parent_name={LEAF_SWEEP!r}) logs one per combination.")
+    leaves = [kid.data.params.get("min_samples_leaf") for kid in kids]
+    expect(
+        set(LEAVES) <= set(leaves),
+        f"the children of {LEAF_SWEEP!r} have min_samples_leaf "
+        f"{listing(leaf for leaf in leaves if leaf)}, not 1, 5 and 10: the grid needs the key "
+        "min_samples_leaf.",
+    )
+    grid = _grid(parent)
+    combos = set(itertools.product(*grid.values()))
+    done = {tuple(kid.data.params.get(name) for name in grid) for kid in kids}
+    expect(
+        combos <= done,
+        f"{len(combos - done)} of the {len(combos)} combinations of the grid of {LEAF_SWEEP!r} "
+        "have no finished child: run the sweep again, it finishes them.",
+    )
+    rmse: dict[str, list[float]] = {leaf: [] for leaf in LEAVES}
+    for kid in kids:
+        if kid.data.params.get("min_samples_leaf") in rmse:
+            rmse[kid.data.params["min_samples_leaf"]].append(metric(kid, "rmse"))
+    means = ", ".join(f"{_mean(values):.1f} for {leaf}" for leaf, values in rmse.items())
+    return f"{len(kids)} children cover the grid; their mean RMSE by min_samples_leaf: {means}."
+
+
+q1 = Exercise(
+    notebook="06",
+    number=1,
+    title="A sweep over min_samples_leaf",
+    practises="sweep a new grid as a parent run with children",
+    task=(
+        "Sweep the forest of section 2 (`spec`) with `run_sweep` over the grid\n"
+        '`{"n_estimators": [50, 100], "min_samples_leaf": [1, 5, 10]}`, with\n'
+        '`parent_name="leaf-sweep"`. How many children does the parent get, what does it\n'
+        "record as params, and which `min_samples_leaf` gives the lowest RMSE?"
+    ),
+    hint_text=(
+        "Call run_sweep as section 2 does, with another grid and another parent name: "
+        "each key of the grid must be a hyperparameter the forest accepts."
+    ),
+    solution_code="""
+leaf_grid = {"n_estimators": [50, 100], "min_samples_leaf": [1, 5, 10]}
+leaf_sweep = run_sweep(spec, leaf_grid, diabetes, parent_name="leaf-sweep", dataset_name="diabetes")
+""",
+    why="A new grid gets a parent of its own whose params record its search space, so the "
+    "children of each sweep stay grouped with the grid that made them.",
+    verify=_leaf_sweep,
+    given=GIVEN,
+    wrong=(
+        Wrong(
+            """run_sweep(spec, {"n_estimators": [50, 100]}, diabetes, parent_name="leaf-sweep",
+          dataset_name="diabetes", progress=False)""",
+            "not 1, 5 and 10",
+        ),
+    ),
+)
+
+
+def _by_hand() -> str:
+    return records.first_passing(records.runs_named(EXPERIMENT, BY_HAND), _one_by_hand)
+
+
+def _one_by_hand(parent: Run) -> str:
+    kids = _kids(
+        parent,
+        "start each child with mlflow.start_run(..., nested=True) inside the parent's with block.",
+    )
+    depths = {kid.data.params.get("max_depth"): kid for kid in kids}
+    missing = [depth for depth in DEPTHS if depth not in depths]
+    expect(
+        not missing,
+        f"the children of {BY_HAND!r} have max_depth {listing(d for d in depths if d)}; "
+        f"none has {' or '.join(missing)}.",
+    )
+    rmse = {depth: metric(depths[depth], "rmse") for depth in DEPTHS}
+    shown = ", ".join(f"{value:.1f} at max_depth {depth}" for depth, value in rmse.items())
+    return f"its children have the RMSE {shown}."
+
+
+q2 = Exercise(
+    notebook="06",
+    number=2,
+    title="Nested runs by hand",
+    practises="start child runs with nested=True",
+    task=(
+        "As section 1 does, log a parent run named `depth-by-hand-2` with one child run per\n"
+        "`max_depth` in 3, 5 and 7 (a 25-tree forest each), each child logging the param\n"
+        "`max_depth` and the metric `rmse` on the test rows. Where is the best depth?"
+    ),
+    hint_text=(
+        "Copy the cell of section 1 with a new parent name and new depths: the children "
+        "must start while the parent is still open."
+    ),
+    solution_code="""
+with mlflow.start_run(run_name="depth-by-hand-2"):
+    for depth in [3, 5, 7]:
+        with mlflow.start_run(run_name=f"max_depth={depth}", nested=True):
+            forest = RandomForestRegressor(n_estimators=25, max_depth=depth, random_state=42)
+            forest.fit(X_train, y_train)
+            mlflow.log_param("max_depth", depth)
+            mlflow.log_metric("rmse", root_mean_squared_error(y_test, forest.predict(X_test)))
+""",
+    why="nested=True tags each child with its parent's ID (mlflow.parentRunId): the UI folds "
+    "the children under their parent, and a search by that tag finds them.",
+    verify=_by_hand,
+    given=GIVEN,
+    wrong=(
+        Wrong(
+            """with mlflow.start_run(run_name="depth-by-hand-2"):
+    pass
+for depth in [3, 5, 7]:
+    with mlflow.start_run(run_name=f"max_depth={depth}"):
+        forest = RandomForestRegressor(n_estimators=25, max_depth=depth, random_state=42)
+        forest.fit(X_train, y_train)
+        mlflow.log_param("max_depth", depth)
+        mlflow.log_metric("rmse", root_mean_squared_error(y_test, forest.predict(X_test)))""",
+            "has no finished child runs",
+        ),
+        Wrong(
+            """with mlflow.start_run(run_name="depth-by-hand-2"):
+    for depth in [3, 5, 7]:
+        with mlflow.start_run(run_name=f"max_depth={depth}", nested=True):
+            forest = RandomForestRegressor(n_estimators=25, max_depth=depth, random_state=42)
+            forest.fit(X_train, y_train)
+            mlflow.log_param("max_depth", depth)
+            test_rmse = root_mean_squared_error(y_test, forest.predict(X_test))
+            mlflow.log_metric("test_rmse", test_rmse)""",
+            "has no metric 'rmse'",
+        ),
+    ),
+)
+
+
+def _combinations(param_grid: str | None) -> int | None:
+    """Count the combinations of a search's ``param_grid`` param, or None if it is unreadable."""
+    try:
+        grid = ast.literal_eval(param_grid or "")
+    except (ValueError, SyntaxError):
+        return None
+    grids = grid if isinstance(grid, list) else [grid]
+    if not all(isinstance(g, dict) for g in grids):
+        return None
+    return sum(math.prod(len(values) for values in g.values()) for g in grids)
+
+
+def _top3() -> str:
+    return records.first_passing(records.runs_named(EXPERIMENT, SEARCH), _one_search)
+
+
+def _one_search(parent: Run) -> str:
+    estimator = parent.data.tags.get("estimator_name")
+    expect(
+        estimator == "GridSearchCV",
+        f"run {SEARCH!r} shows no GridSearchCV fitted under mlflow.sklearn.autolog() (autolog "
+        f"tags the run with its estimator_name; found {estimator!r}).",
+    )
+    combos = _combinations(parent.data.params.get("param_grid"))
+    expect(
+        combos is None or combos > 3,
+        f"the grid of {SEARCH!r} has only {combos} combinations, so it cannot show a limit of "
+        "3 child runs: give it more than 3.",
+    )
+    kids = children(parent)
+    expect(
+        len(kids) == 3,
+        f"run {SEARCH!r} has {len(kids)} child runs, not 3: autolog makes one for each of the "
+        "best max_tuning_runs combinations (5 unless told otherwise).",
+    )
+    ranks = sorted(int(kid.data.metrics.get("rank_test_score", 0)) for kid in kids)
+    of = f" of the grid's {combos}" if combos else ""
+    return (
+        f"its 3 children hold the combinations ranked {', '.join(map(str, ranks))} "
+        f"(rank_test_score){of}."
+    )
+
+
+q3 = Exercise(
+    notebook="06",
+    number=3,
+    title="Autolog's top 3",
+    practises="configure autologging, count child runs",
+    task=(
+        "Fit a small `GridSearchCV` (more than 3 combinations, e.g. `max_depth` in\n"
+        "`[2, 3, 4, 6, 8]` for a 25-tree forest, `cv=3`) under\n"
+        "`mlflow.sklearn.autolog(max_tuning_runs=3, ...)`, inside a run named\n"
+        "`gridsearchcv-top3`, then switch autologging off again. How many child runs does the\n"
+        "parent get, and which combinations are they? Where are the others recorded?"
+    ),
+    hint_text=(
+        "Each call of autolog sets all its options anew, those you leave out at their "
+        "defaults: repeat the options of section 6 beside the new one."
+    ),
+    solution_code="""
+from sklearn.model_selection import GridSearchCV
+
+mlflow.sklearn.autolog(max_tuning_runs=3, log_models=False, log_datasets=False, silent=True)
+small_search = GridSearchCV(
+    RandomForestRegressor(n_estimators=25, random_state=42),
+    {"max_depth": [2, 3, 4, 6, 8]},
+    cv=3,
+    scoring="neg_root_mean_squared_error",
+)
+with mlflow.start_run(run_name="gridsearchcv-top3"):
+    small_search.fit(X_train, y_train)
+mlflow.sklearn.autolog(disable=True)
+""",
+    why="max_tuning_runs keeps the child runs of a large search few, the best ones by "
+    "rank_test_score, while the parent's cv_results.csv artifact still holds every "
+    "combination.",
+    verify=_top3,
+    given=GIVEN,
+    wrong=(
+        Wrong(
+            """from sklearn.model_selection import GridSearchCV
+
+mlflow.sklearn.autolog(log_models=False, log_datasets=False, silent=True)
+small_search = GridSearchCV(RandomForestRegressor(n_estimators=25, random_state=42),
+                            {"max_depth": [2, 3, 4, 6, 8]}, cv=3,
+                            scoring="neg_root_mean_squared_error")
+with mlflow.start_run(run_name="gridsearchcv-top3"):
+    small_search.fit(X_train, y_train)
+mlflow.sklearn.autolog(disable=True)""",
+            "(5 unless told otherwise)",
+        ),
+    ),
+)
+
+
+def _next_sweep() -> str:
+    return records.first_passing(records.runs_named(EXPERIMENT, NEXT_SWEEP), _one_next_sweep)
+
+
+def _one_next_sweep(parent: Run) -> str:
+    kids = _kids(parent, f"run_sweep(..., parent_name={NEXT_SWEEP!r}) logs one per combination.")
+    tried = {(kid.data.params.get("n_estimators"), kid.data.params.get("max_depth")): kid
+             for kid in kids}  # fmt: skip
+    missing = [
+        f"400 trees at max_depth {depth}" for depth in ("3", "4") if ("400", depth) not in tried
+    ]
+    expect(
+        not missing,
+        f"the children of {NEXT_SWEEP!r} have no {' and no '.join(missing)}; they tried "
+        f"{listing(f'{n} trees at max_depth {d}' for n, d in tried)}.",
+    )
+    rmse = {depth: metric(tried[("400", depth)], "rmse") for depth in ("3", "4")}
+    depth = min(rmse, key=rmse.get)
+    best = rmse[depth]
+    found = f"the best of {NEXT_SWEEP!r} has an RMSE of {best:.2f} (400 trees, max_depth {depth})"
+    earlier = [r for r in runs(EXPERIMENT, f"attributes.run_name = '{FOREST_SWEEP}'")
+               if "best_rmse" in r.data.metrics]  # fmt: skip
+    if not earlier:
+        return f"{found}."
+    before = earlier[0].data.metrics["best_rmse"]
+    tags = earlier[0].data.tags
+    where = (
+        f"{tags.get('best.n_estimators', '?')} trees, max_depth {tags.get('best.max_depth', '?')}"
+    )
+    verdict = (
+        f"better by {before - best:.2f}" if best < before else f"no better ({best - before:+.2f})"
+    )
+    return f"{found}, against {before:.2f} for {FOREST_SWEEP!r} ({where}): {verdict}."
+
+
+q4 = Exercise(
+    notebook="06",
+    number=4,
+    title="Testing the next hypothesis",
+    practises="turn past runs into the next sweep, compare sweeps",
+    task=(
+        "Test the first hypothesis of section 8: sweep `spec` with 400 trees at `max_depth` 3\n"
+        'and 4, with `parent_name="next-sweep"`. Did the best RMSE improve on `forest-sweep`\'s\n'
+        "(its parent's metric `best_rmse`), and by how much?"
+    ),
+    hint_text=(
+        "A grid with one value for the number of trees and two for the depth; the best RMSE "
+        "of each sweep is on its parent."
+    ),
+    solution_code="""
+next_grid = {"n_estimators": [400], "max_depth": [3, 4]}
+next_sweep = run_sweep(spec, next_grid, diabetes, parent_name="next-sweep", dataset_name="diabetes")
+print("best RMSE:", next_sweep["rmse"].min(), "| forest-sweep's:", sweep["rmse"].min())
+""",
+    why="Past runs turn a hunch into a test: the new sweep's record answers the question next "
+    "to the sweep that raised it.",
+    verify=_next_sweep,
+    given=GIVEN,
+    wrong=(
+        Wrong(
+            """run_sweep(spec, {"n_estimators": [200], "max_depth": [3, 4]}, diabetes,
+          parent_name="next-sweep", dataset_name="diabetes", progress=False)""",
+            "have no 400 trees at max_depth 3",
+        ),
+    ),
+)
