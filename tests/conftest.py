@@ -50,6 +50,7 @@ _STORE_KEY = pytest.StashKey[Path]()
 LONGEST_FIRST = (
     "test_notebooks_on_databricks.py",
     "test_notebooks_on_a_server.py",
+    "test_exercises.py",
     "test_workshop.py",
     "test_server.py",
     "test_terminal.py",

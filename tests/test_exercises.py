@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import runpy
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from test_server import docs_block
 import helpers
 from helpers.exercises import NOTEBOOKS, Exercise, all_exercises, of_notebook, progress
 from helpers.participant import PARTICIPANT_ENV
+from helpers.processes import free_port
 
 EXERCISES = all_exercises()
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +125,16 @@ def test_a_check_before_the_set_up_cell_says_what_to_run():
 
     with pytest.raises(RuntimeError, match=r"helpers\.tracking\.setup"):
         q1.check()
+
+
+def test_a_check_against_a_stopped_server_says_so_at_once():
+    from helpers.exercises.ex07 import q1
+
+    mlflow.set_tracking_uri(f"http://127.0.0.1:{free_port()}")  # as after notebook 07's end
+    started = time.monotonic()
+    with pytest.raises(helpers.tracking.TrackingStoreUnreachableError, match="Cannot reach"):
+        q1.check()
+    assert time.monotonic() - started < 30, "MLflow's own retries would take minutes"
 
 
 def test_progress_per_participant_as_the_workshop_guide_shows_it(tracking_server):

@@ -10,6 +10,7 @@ Usage: python tools/exercise_cells.py [NOTEBOOK ...]   (every notebook when none
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -34,13 +35,15 @@ def exercise_cells(number: str) -> list[nbformat.NotebookNode]:
         number: The notebook's number, e.g. ``"01"``.
 
     Returns:
-        The introduction, the import of the questions, and per exercise a task, a cell
-        for the learner's code and a check cell (with ids that stay the same).
+        The introduction (with the module's ``NOTE``, if it has one), the import of the
+        questions, and per exercise a task, a cell for the learner's code and a check cell
+        (with ids that stay the same).
     """
     exercises = list(of_notebook(number))
     names = ", ".join(exercise.name for exercise in exercises)
+    note = getattr(importlib.import_module(f"helpers.exercises.ex{number}"), "NOTE", "")
     cells = [
-        _cell("markdown", INTRODUCTION, "exercises"),
+        _cell("markdown", f"{INTRODUCTION}\n\n{note}".strip(), "exercises"),
         _cell("code", f"from helpers.exercises.ex{number} import {names}", "exercises-import"),
     ]
     for exercise in exercises:

@@ -107,6 +107,8 @@ class Exercise:
 
         Raises:
             RuntimeError: If no tracking store is set in this Python session.
+            helpers.tracking.TrackingStoreUnreachableError: If MLflow points at a tracking
+                server that does not answer.
         """
         records.require_tracking()
         return self._judge()

@@ -117,8 +117,9 @@ q2 = Exercise(
     practises="vary one hyperparameter, keep the rest, compare the runs",
     task=(
         "Run the forest with both features again with `random_state=0` instead of 42,\n"
-        f"named `{SEED0}`. How much does its MSE move?\n"
-        "What does that say about declaring a winner from one run per model?"
+        f"named `{SEED0}`, with `run_experiments` as in exercise 1.\n"
+        "How much does its MSE move? What does that say about declaring a winner from one\n"
+        "run per model?"
     ),
     hint_text=(
         "Copy the fourth spec of experiments, with a new forest seeded with 0 and a new run "
@@ -172,16 +173,15 @@ q3 = Exercise(
     task=(
         "Find the run with the lowest MSE in this experiment with `mlflow.search_runs`\n"
         '(`order_by=["metrics.mse ASC"]`) and record its name on the experiment as the tag\n'
-        "`best_run`, with `mlflow.set_experiment_tag`. Several runs share the lowest MSE:\n"
-        "why do they agree?"
+        "`best_run`, with `mlflow.set_experiment_tag`. The forest with both features is there\n"
+        "twice with the same MSE (sections 4 and 5): why do the two agree?"
     ),
     hint_text=(
         "search_runs returns a DataFrame; the run name is in the column tags.mlflow.runName. "
         "mlflow.set_experiment_tag tags the experiment set by helpers.tracking.setup."
     ),
     solution_code="""
-ranked = mlflow.search_runs(experiment_names=["01-first-experiment"],
-                            order_by=["metrics.mse ASC"], max_results=3)
+ranked = mlflow.search_runs(order_by=["metrics.mse ASC"], max_results=3)  # active experiment
 print(ranked[["tags.mlflow.runName", "metrics.mse"]])
 mlflow.set_experiment_tag("best_run", ranked["tags.mlflow.runName"][0])
 """,
@@ -235,8 +235,8 @@ q4 = Exercise(
     practises="log a metric to a logged model, with its data set",
     task=(
         f"Score the model of `{ONE_FEATURE_FOREST}` (one feature) on its test rows and log\n"
-        "the MSE as `test_mse` to that *model*, with `model_id=` and `dataset=`, as section 8\n"
-        "did for the other forest."
+        "the MSE as `test_mse` to that *model*, with `model_id=` and `dataset=`, as section 6\n"
+        "did for the other forest (*A metric tied to a model and a dataset*)."
     ),
     hint_text=(
         "results has the model_uri of each run; a loaded model's metadata.model_id names it. "

@@ -282,8 +282,7 @@ q2 = Exercise(
     ),
     hint_text=(
         "Two params describe the runs, model_type and features: join the two conditions "
-        "with and, and quote the values, since params are text. The table grid of section 6 "
-        "was read before the seed 4 runs existed; a search now reads the store as it is."
+        "with and, and quote the values, since params are text."
     ),
     solution_code="""
 one_feature_lr = mlflow.search_runs(
@@ -352,9 +351,9 @@ q3 = Exercise(
     task=(
         f"Log a fourth learning curve in `{CURVES}`: a run named `{DEPTH3}`, a forest\n"
         "of 30 trees with `max_depth=3` and `random_state=42` on the same split, its\n"
-        "settings as params, and the test MSE after each tree as `mse_by_trees`, one step per\n"
-        "number of trees, as section 6 does. Draw the four curves again: where does depth 3\n"
-        "fall?"
+        "settings as params, and the test MSE of the first 1, 2, ..., 30 trees as\n"
+        "`mse_by_trees` with `step=` the number of trees, as section 6 does. Draw the four\n"
+        "curves again: where does depth 3 fall?"
     ),
     hint_text=(
         "The loop of section 6 already does it for other depths: add 3 to its depths and run "
@@ -376,8 +375,9 @@ histories = compare.runs_table("{CURVES}", filter=forests, order_by=["attributes
 plots.metric_history(histories, "mse_by_trees")
 plt.show()
 """,
-    why="A metric logged with a step keeps its whole history, not only its last value: that "
-    "is what the UI and plots.metric_history draw as a curve.",
+    why="Each log_metric call adds a point to the metric's history, and step= puts the points "
+    "in order: the UI and plots.metric_history draw them as a curve (without a step, all "
+    "would sit at step 0).",
     verify=_learning_curve,
     given=GIVEN,
     wrong=(

@@ -363,7 +363,9 @@ q4 = Exercise(
     solution_code="""
 next_grid = {"n_estimators": [400], "max_depth": [3, 4]}
 next_sweep = run_sweep(spec, next_grid, diabetes, parent_name="next-sweep", dataset_name="diabetes")
-print("best RMSE:", next_sweep["rmse"].min(), "| forest-sweep's:", sweep["rmse"].min())
+for parent_id in (next_sweep["parent_run_id"][0], sweep["parent_run_id"][0]):
+    parent = mlflow.get_run(parent_id)
+    print(parent.info.run_name, "best_rmse:", round(parent.data.metrics["best_rmse"], 3))
 """,
     why="Past runs turn a hunch into a test: the new sweep's record answers the question next "
     "to the sweep that raised it.",

@@ -9,6 +9,12 @@ from mlflow.entities import Run
 from helpers.exercises import Exercise, Wrong, records
 from helpers.exercises.records import NotYet, expect, listing, runs
 
+#: Said under the exercises' heading in notebook 07, after what every notebook says there.
+NOTE = """In this notebook the checks read the team server of section 2, as the reviewer who
+joined it: do the exercises while it runs. The last cell stops it, and its runs go with
+it (it keeps them in a temporary folder). `progress()` reads the store MLflow points at,
+here the team server; in the other notebooks, your own store."""
+
 #: The team's shared experiment: on a local team server, and on Databricks.
 TEAM = "team-project"
 TEAM_ON_DATABRICKS = "/Shared/team-project"

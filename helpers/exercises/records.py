@@ -49,12 +49,20 @@ def require_tracking() -> None:
 
     Raises:
         RuntimeError: If no tracking URI is set in this Python session.
+        helpers.tracking.TrackingStoreUnreachableError: Within seconds, if it is a tracking
+            server that does not answer (stopped, or out of reach), instead of MLflow's
+            retries for minutes.
     """
-    if _reader.get() is None and not mlflow.tracking.is_tracking_uri_set():
+    if _reader.get() is not None:
+        return
+    if not mlflow.tracking.is_tracking_uri_set():
         raise RuntimeError(
             "No tracking store is set in this Python session, so there is nothing to check "
             "yet: run the notebook's set-up cell (helpers.tracking.setup(...)) first."
         )
+    uri = mlflow.get_tracking_uri()
+    if uri.startswith(("http://", "https://")):
+        tracking.check_reachable(uri)
 
 
 def current_or_default_uri() -> str:
