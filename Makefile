@@ -46,10 +46,11 @@ ui: $(STAMP)  ## The MLflow UI on the kit's local store, at http://127.0.0.1:500
 doctor: $(STAMP)  ## Preflight check: versions, store, UI port, a tracking server, notebooks
 	$(BIN)/python -m helpers doctor
 
-bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook times, the tests
+bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook times, Spark, the tests
 	$(BIN)/python benchmarks/bench_logging.py
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_notebooks.py
+	$(BIN)/python benchmarks/bench_spark.py
 	$(BIN)/python benchmarks/bench_tests.py
 
 lint: $(STAMP)  ## Lint code and notebooks
@@ -67,7 +68,7 @@ notebooks: $(STAMP)  ## Write the exercise cells, then re-execute every notebook
 # 14 s against 36 s for pip), else with pip. --compile-bytecode as pip does: where
 # PYTHONDONTWRITEBYTECODE is set, every kernel and server would otherwise compile MLflow
 # from source at each start (it made the tests twice as slow).
-EXTRAS := lab,test,docs,auth
+EXTRAS := lab,test,docs,auth,spark
 $(STAMP): pyproject.toml requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	( $(BIN)/python -m pip install --quiet uv && \
@@ -81,7 +82,7 @@ $(STAMP): pyproject.toml requirements.txt constraints.txt
 # Keeps the current pins where pyproject.toml still allows them; `make lock UPGRADE=--upgrade`
 # moves to the newest releases (then `make notebooks` and check the outputs).
 lock: $(STAMP)  ## Refresh constraints.txt from pyproject.toml (the exact versions every install uses)
-	$(BIN)/uv pip compile pyproject.toml --extra lab --extra test --extra docs --extra auth \
+	$(BIN)/uv pip compile pyproject.toml --extra lab --extra test --extra docs --extra auth --extra spark \
 		--universal --python-version 3.10 -o constraints.txt $(UPGRADE)
 
 postgres:  ## Start a local PostgreSQL server (Debian/Ubuntu, as root) for the workshop test

@@ -15,7 +15,7 @@ from types import ModuleType
 
 __all__ = [
     "compare", "data", "doctor", "environment", "exercises", "experiments", "models", "plots",
-    "processes", "registry", "reproduce", "server", "serving", "tracking", "workshop",
+    "processes", "registry", "reproduce", "server", "serving", "spark", "tracking", "workshop",
 ]  # fmt: skip
 
 

@@ -29,6 +29,7 @@ NOTEBOOKS = (
     "05_model_architectures.ipynb",
     "06_hyperparameter_tuning.ipynb",
     "07_team_collaboration.ipynb",
+    "08_scaling_out_with_spark.ipynb",
 )
 MINIMUM_PYTHON = (3, 10)
 
@@ -107,7 +108,7 @@ def check_packages(requirements: Sequence[str] | None = None) -> Result:
             "run the notebook's first cell: helpers.environment.install_on_databricks()"
             if environment.is_databricks()
             else "reinstall the kit: `make clean lab`, or "
-            '`pip install -c constraints.txt -e ".[lab,test,docs,auth]"`'
+            '`pip install -c constraints.txt -e ".[lab,test,docs,auth,spark]"`'
         )
         return Result("packages", False, "; ".join(problems), fix)
     return Result("packages", True, ", ".join(found))

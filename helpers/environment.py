@@ -29,10 +29,11 @@ STORE_DIR_NAME = "mlflow-store"
 #: Packages whose versions the course reports.
 CORE_PACKAGES = ("mlflow", "scikit-learn", "skops", "pandas", "numpy", "matplotlib")
 
-#: The MLflow and skops releases the committed notebooks were executed with. Databricks
-#: preinstalls an older MLflow (serverless environment 5: 3.8.1) and no skops, so there
-#: ``install_on_databricks()`` installs exactly these; the tests run with them too.
-DATABRICKS_PINS = ("mlflow==3.17.2", "skops==0.16.0")
+#: The MLflow, skops and Optuna releases the committed notebooks were executed with.
+#: Databricks preinstalls an older MLflow (serverless environment 5: 3.8.1), and no skops
+#: or Optuna (notebook 08), so there ``install_on_databricks()`` installs exactly these; the
+#: tests run with them too. Spark is Databricks' own.
+DATABRICKS_PINS = ("mlflow==3.17.2", "skops==0.16.0", "optuna==5.0.0")
 
 #: Where Databricks records its runtime version on compute that sets no variable.
 _DBR_VERSION_FILE = Path("/databricks/DBR_VERSION")

@@ -111,6 +111,9 @@ def setup(experiment_name: str) -> Tracking:
     store at the same moment. On the kit's store each experiment gets a folder of its own,
     and a store folder that was moved is repaired (with a message). Runs that a stopped
     kernel left RUNNING are marked KILLED (with a message), so they are never reused.
+    MLflow's bars for downloading a model's files are turned off (unless
+    ``MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR`` is set): the course's models are a few small
+    files, and a bar per load would only fill the notebooks' outputs.
 
     Args:
         experiment_name: A name such as ``"first-experiment"``. On Databricks a name
@@ -140,6 +143,7 @@ def setup(experiment_name: str) -> Tracking:
         )
     check_requirements()
     environment.disable_telemetry()
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     uri, kind = choose_tracking_uri()
     check_reachable(uri)
     mlflow.set_tracking_uri(uri)
@@ -405,7 +409,7 @@ def check_requirements(requirements: Sequence[str] | None = None) -> None:
         "installs them and restarts Python"
         if environment.is_databricks()
         else "reinstall the course: `make clean lab`, or "
-        '`pip install -c constraints.txt -e ".[lab,test,docs,auth]"`'
+        '`pip install -c constraints.txt -e ".[lab,test,docs,auth,spark]"`'
     )
     raise RuntimeError(f"The course needs {', '.join(missing)}; found {found}. To fix it, {fix}.")
 

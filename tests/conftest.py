@@ -54,6 +54,7 @@ LONGEST_FIRST = (
     "test_workshop.py",
     "test_server.py",
     "test_terminal.py",
+    "test_spark.py",
     "test_ui_screenshots.py",
     "test_store.py",
     "test_databricks.py",

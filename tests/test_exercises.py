@@ -38,10 +38,13 @@ def notebook_state() -> Iterator[dict[str, dict]]:
     """Per notebook: its store, the variables of its code, where MLflow pointed, who joined."""
     states: dict[str, dict] = {}
     yield states
-    for state in states.values():  # a notebook's given code may start a team server
+    for state in states.values():  # a notebook's given code may start a server or Spark
         server = state["namespace"].get("team_server")
         if server is not None:
             server.stop()
+        spark = state["namespace"].get("spark")
+        if spark is not None:
+            helpers.spark.stop(spark)
 
 
 def test_every_check_says_not_yet_on_a_fresh_store(fresh_store):

@@ -8,6 +8,7 @@ import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 MACHINE_PATH = re.compile(r"(/root/|/home/[^/\s]+/|/tmp/|/work/|/Users/[^/\s]+/|[A-Z]:\\\\)")
+MARKERS = {f"# NBVAL_{m}" for m in ("IGNORE_OUTPUT", "CHECK_OUTPUT", "RAISES_EXCEPTION", "SKIP")}
 SECRET = re.compile(r"dapi[0-9a-f]{20,}|(?:token|password)\s*[:=]\s*['\"][^'\"]{6,}", re.I)
 
 
@@ -72,3 +73,13 @@ def test_no_cell_relies_on_a_trailing_semicolon(path):
         source = "".join(cell["source"]).rstrip()
         if cell["cell_type"] == "code":
             assert not source.endswith(";"), f"end with plt.show() instead: {source[-60:]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbval_markers_are_written_as_nbval_reads_them(path):
+    """nbval takes a marker only as a whole comment line: `# NBVAL_IGNORE_OUTPUT (why)` is
+    not one, and the cell's output would be compared after all."""
+    for cell in cells(path):
+        for line in "".join(cell["source"]).splitlines():
+            if line.lstrip("# ").startswith("NBVAL_"):
+                assert line.strip() in MARKERS, f"{path.name}: {line.strip()!r}"

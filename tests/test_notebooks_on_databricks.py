@@ -16,6 +16,14 @@ import pytest
 from emulated_workspace import StandInHost, notebook_environment, workspace
 from notebook_runner import NOTEBOOKS, execute, unexpected_errors
 
+#: What the emulation cannot run, by notebook: local Spark is not Databricks' Spark. On
+#: serverless, MLflow's ``spark_udf`` asks Databricks' Spark for its runtime version (SQL
+#: ``current_version()``), which Apache Spark does not have. docs/databricks.md lists it
+#: among the points that only a real workspace shows.
+EMULATION_LIMITS = {
+    "08_scaling_out_with_spark.ipynb": "Cannot resolve function `current_version`",
+}
+
 
 @pytest.fixture(scope="module")
 def learners_workspace() -> Iterator[StandInHost]:
@@ -36,7 +44,12 @@ def test_notebook_runs_in_an_emulated_databricks_workspace(
     env = {**notebook_environment(host.url, home, root), "COURSE_STORE_DIR": str(local_store)}
     # Serverless does not promise a working directory: the notebooks must not need one.
     executed = execute(root / "notebooks" / path.name, env, python, cwd=home)
-    assert unexpected_errors(executed) == []
+    errors = unexpected_errors(executed)
+    limit = EMULATION_LIMITS.get(path.name)
+    if limit:
+        assert len([e for e in errors if limit in e]) == 1, "the one cell the emulation cannot run"
+        errors = [e for e in errors if limit not in e]
+    assert errors == []
     unanswered = host.unanswered[unanswered_before:]
     assert unanswered == [], "the notebook made calls the emulated workspace does not know"
     assert not local_store.exists(), "on Databricks nothing may go to the local store"
@@ -45,6 +58,8 @@ def test_notebook_runs_in_an_emulated_databricks_workspace(
         assert models["workspace.default.article_model"]["aliases"] == {"champion": "2"}
     if path.name.startswith("06_"):
         assert "workspace.default.diabetes_forest" in models
+    if path.name.startswith("08_"):
+        assert models["workspace.default.spark_forest"]["aliases"] == {"champion": "1"}
     if path.name.startswith("07_"):
         granted = [acl for acls in host.permissions.values() for acl in acls]
         assert {"group_name": "users", "permission_level": "CAN_EDIT"} in granted

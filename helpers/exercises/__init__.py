@@ -29,7 +29,7 @@ from helpers.exercises.records import NotYet
 __all__ = ["NOTEBOOKS", "Exercise", "NotYet", "Verdict", "Wrong", "all_exercises", "progress"]
 
 #: The notebooks with exercises, by number: each has a module ``helpers.exercises.exNN``.
-NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06", "07")
+NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06", "07", "08")
 
 #: The width of the lines check(), hint() and solution() print.
 WIDTH = 88
@@ -154,7 +154,7 @@ def all_exercises() -> list[Exercise]:
     """Return every exercise of the course, in course order.
 
     Returns:
-        The ``Exercise`` objects of ``helpers.exercises.ex00`` to ``ex07``.
+        The ``Exercise`` objects of ``helpers.exercises.ex00`` to ``ex08``.
     """
     return [exercise for number in NOTEBOOKS for exercise in of_notebook(number)]
 
