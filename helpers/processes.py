@@ -193,12 +193,37 @@ def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
         process: The server process.
         grace: Seconds to wait for a clean shutdown before killing what is left.
     """
-    try:
-        leader = psutil.Process(process.pid)
-        family = [leader, *leader.children(recursive=True)]
-    except psutil.NoSuchProcess:
+    family = family_of(process.pid)
+    if not family:
         process.poll()
         return
+    end(family, grace)
+    process.poll()
+
+
+def family_of(pid: int) -> list[psutil.Process]:
+    """Return a process and all the processes it started (theirs too), while they run.
+
+    Args:
+        pid: The first process's ID.
+
+    Returns:
+        The process first, then its descendants; empty if it has ended.
+    """
+    try:
+        leader = psutil.Process(pid)
+        return [leader, *leader.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def end(family: list[psutil.Process], grace: float = 10.0) -> None:
+    """Ask processes to stop, wait for them, and kill those still running after ``grace``.
+
+    Args:
+        family: The processes, e.g. from ``family_of``.
+        grace: Seconds to wait for a clean shutdown before killing what is left.
+    """
     for member in family:
         with contextlib.suppress(psutil.NoSuchProcess):
             member.terminate()
@@ -207,4 +232,3 @@ def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
         with contextlib.suppress(psutil.NoSuchProcess):
             member.kill()
     psutil.wait_procs(left, timeout=5)
-    process.poll()

@@ -160,17 +160,19 @@ def stop(session: SparkSession) -> None:
         return
     from pyspark import SparkContext
 
-    session.stop()
     # PySpark has no public call that ends its Java process (it keeps it for a next
     # session); its gateway, a class attribute, holds the process it started.
     gateway = SparkContext._gateway
+    java = getattr(gateway, "proc", None)
+    # Java and its Python workers, listed while they are its children: once Java's worker
+    # daemon ends, the workers it forked are nobody's children and end on their own, later.
+    family = processes.family_of(java.pid) if java is not None else []
+    session.stop()
     if gateway is not None:
-        java = getattr(gateway, "proc", None)
-        if java is not None:  # with its Python workers, while they are still its children
-            processes.stop(java)
         gateway.shutdown()
         SparkContext._gateway = None
         SparkContext._jvm = None
+    processes.end(family)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

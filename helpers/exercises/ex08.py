@@ -61,7 +61,7 @@ storage = MlflowStorage(experiment_id=tracking.experiment_id)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 sequential = optuna.create_study(
     study_name="optuna-sequential", storage=storage,
-    sampler=optuna.samplers.TPESampler(seed=42), load_if_exists=True,
+    sampler=optuna.samplers.TPESampler(seed=42, n_startup_trials=4), load_if_exists=True,
 )
 sequential.optimize(objective, n_trials=TRIALS - len(sequential.trials))
 mlflow.MlflowClient().set_terminated(storage.get_study_id_from_name("optuna-sequential"))
@@ -112,7 +112,7 @@ q1 = Exercise(
 resumed = optuna.create_study(
     study_name="{STUDY}",
     storage=storage,
-    sampler=optuna.samplers.TPESampler(seed=42),
+    sampler=optuna.samplers.TPESampler(seed=42, n_startup_trials=4),
     load_if_exists=True,
 )
 resumed.optimize(objective, n_trials={MORE_TRIALS} - len(resumed.trials))
@@ -125,8 +125,7 @@ print(len(resumed.trials), "trials; best:", resumed.best_params, round(resumed.b
     given=GIVEN,
     wrong=(
         Wrong(
-            """another = optuna.create_study(study_name="optuna-more", storage=storage,
-                              sampler=optuna.samplers.TPESampler(seed=42))
+            """another = optuna.create_study(study_name="optuna-more", storage=storage)
 another.optimize(objective, n_trials=8)""",
             "has 8 finished trial runs",
         ),
@@ -169,12 +168,13 @@ q2 = Exercise(
         "Train one `RandomForestRegressor(n_estimators=100, max_depth=3, random_state=42)`\n"
         "per age band, as section 4 trains ridge regressions: with `applyInPandas`, each\n"
         "band's run logged from the worker, named `forest-<band>` (`forest-middle`, ...),\n"
-        "with the params `model_type` and `age_band` and the metric `rmse`. Which model\n"
-        "is better in each band, the ridge or the forest?"
+        "with the params `model_type` (`RandomForestRegressor`) and `age_band` and the metric\n"
+        "`rmse`. Which model is better in each band, the ridge or the forest?"
     ),
     hint_text=(
-        "Copy train_group under a new name, change the model, the run name and the "
-        "model_type param, and apply it to the same grouped DataFrame in one action."
+        "Copy train_group under a new name and change the model, the run name and the "
+        "model_type param; drop its check for an earlier run, which looks for the ridge runs' "
+        "names. Apply it to the same grouped DataFrame, in one action."
     ),
     solution_code="""
 def train_forest(group: pd.DataFrame) -> pd.DataFrame:
