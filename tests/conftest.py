@@ -76,6 +76,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Show what a notebook cell printed to stderr when nbval fails it for that.
+
+    nbval says only "Unexpected output fields from running code: {'stderr'}"; the text is
+    what tells a warning that appears on a busy machine from a real error.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    outputs = getattr(item, "test_outputs", None) or []
+    if report.failed and call.when == "call":
+        printed = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+        if printed:
+            report.sections.append(("the cell's stderr", printed))
+
+
 @pytest.fixture
 def tracking(request: pytest.FixtureRequest) -> Iterator[helpers.tracking.Tracking]:
     """An experiment of its own for this test, in the session's temporary store."""
