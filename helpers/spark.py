@@ -98,7 +98,8 @@ def start(cores: int = CORES, name: str = "mlflow-course") -> SparkSession:
     """Start Spark in local mode, quietly; on Databricks, return the notebook's session.
 
     The session's web UI is off, Spark logs warnings only, its temporary files go to a
-    scratch folder that ``stop()`` removes, and its Python workers run this Python.
+    scratch folder that ``stop()`` removes, and its Python workers run this Python. Called
+    again while its session runs (a notebook cell run twice), it returns that session.
 
     Args:
         cores: How many local cores Spark's tasks use (``local[cores]``).
@@ -120,8 +121,9 @@ def start(cores: int = CORES, name: str = "mlflow-course") -> SparkSession:
         raise ValueError(f"cores must be a whole number of at least 1, got {cores!r}")
     from pyspark.sql import SparkSession
 
-    if environment.is_databricks() and SparkSession.getActiveSession() is not None:
-        return SparkSession.getActiveSession()
+    active = SparkSession.getActiveSession()
+    if active is not None and (environment.is_databricks() or id(active) in _SCRATCH):
+        return active  # Databricks' session, or ours from an earlier run of the same cell
     os.environ["JAVA_HOME"] = java_home()
     os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers import what this kernel does
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: no network lookup

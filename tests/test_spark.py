@@ -198,3 +198,13 @@ def test_a_parallel_study_logs_each_trial_as_a_child_run(session, fresh_store):
     assert best_run.data.metrics["value"] == pytest.approx(best.value), best_run.data.metrics
     assert best_run.data.params == {k: str(v) for k, v in best.params.items()}
     assert best.value == min(run.data.metrics["value"] for run in trials), "the smallest rmse"
+
+
+def test_starting_again_while_a_session_runs_returns_it(no_session):
+    first = spark.start()
+    try:
+        assert spark.start() is first, "a cell run twice gets the same session"
+        scratch = scratch_of(first)
+    finally:
+        spark.stop(first)
+    assert not scratch.exists()
