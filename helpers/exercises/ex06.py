@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import itertools
 import math
+import statistics
 
 from mlflow.entities import Run
 
@@ -75,10 +76,6 @@ def _grid(parent: Run) -> dict[str, list[str]]:
     return grid
 
 
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)
-
-
 def _leaf_sweep() -> str:
     return records.first_passing(records.runs_named(EXPERIMENT, LEAF_SWEEP), _one_leaf_sweep)
 
@@ -104,7 +101,7 @@ def _one_leaf_sweep(parent: Run) -> str:
     for kid in kids:
         if kid.data.params.get("min_samples_leaf") in rmse:
             rmse[kid.data.params["min_samples_leaf"]].append(metric(kid, "rmse"))
-    means = ", ".join(f"{_mean(values):.1f} for {leaf}" for leaf, values in rmse.items())
+    means = ", ".join(f"{statistics.fmean(values):.1f} for {leaf}" for leaf, values in rmse.items())
     return f"{len(kids)} children cover the grid; their mean RMSE by min_samples_leaf: {means}."
 
 

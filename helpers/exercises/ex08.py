@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import mlflow
+
+from helpers import data
 from helpers.exercises import Exercise, Wrong
 from helpers.exercises.records import (
     NotYet,
@@ -217,10 +220,6 @@ def _scored() -> str:
     champion = version_by_alias(model_name("spark_forest"), "champion")
     rows = param(run, "rows")
     expect(rows == "89", f"run {SCORING!r} scored {rows} rows; the test rows are 89.")
-    import mlflow
-
-    from helpers import data
-
     diabetes = data.diabetes()
     features = [c for c in diabetes.columns if c != "y"]
     _, X_test, _, y_test = data.split(diabetes, features, 0.8)
