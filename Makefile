@@ -56,12 +56,16 @@ bench: $(STAMP)  ## Speed checks: model logging, run tables and charts, notebook
 lint: $(STAMP)  ## Lint code and notebooks
 	$(BIN)/ruff check .
 
-notebooks: $(STAMP)  ## Write the exercise cells, then re-execute every notebook in place on a fresh mlflow-store/ (what gets committed)
+notebooks: $(STAMP)  ## Write the exercise cells, then re-execute every notebook (both editions) in place on a fresh mlflow-store/ (what gets committed)
 	@if [ -e mlflow-store ]; then echo "mlflow-store/ holds runs: the committed outputs are \
 	made on a fresh store. Move it away first: mv mlflow-store mlflow-store.mine"; exit 1; fi
 	$(BIN)/python tools/exercise_cells.py
 	env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
 		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	@# The Japanese notebooks log the same runs: on a fresh store too, as the tests run them.
+	rm -rf mlflow-store
+	env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
+		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/ja/*.ipynb
 
 # Every install takes the exact versions of constraints.txt (the committed outputs were made
 # with them): with uv when it can be installed (measured here on a fresh venv without caches:
@@ -88,7 +92,7 @@ lock: $(STAMP)  ## Refresh constraints.txt from pyproject.toml (the exact versio
 postgres:  ## Start a local PostgreSQL server (Debian/Ubuntu, as root) for the workshop test
 	bash tools/postgres.sh
 
-browser:  ## Install Debian's Chromium (as root) for the browser test and `make screenshots`
+browser:  ## Install Debian's Chromium and a Japanese font (as root) for the browser tests and `make screenshots`
 	bash tools/chromium.sh
 
 clean:  ## Remove the virtual environment (the store in mlflow-store/ is kept)

@@ -43,10 +43,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 _STORE_KEY = pytest.StashKey[Path]()
 
 #: Test files by their time (measured with --durations), longest first; "*.ipynb" stands for
-#: each notebook (10-15 s). The rest, a few seconds each, come last in their own order: the
-#: two workers of `make test` then end together instead of one waiting on a long file.
-#: (`--no-loadscope-reorder` in pyproject.toml keeps this order: xdist would otherwise sort
-#: the files by their number of tests.)
+#: each notebook, in either language (10-15 s). The rest, a few seconds each, come last in
+#: their own order: the two workers of `make test` then end together instead of one waiting
+#: on a long file. (`--no-loadscope-reorder` in pyproject.toml keeps this order: xdist
+#: would otherwise sort the files by their number of tests.)
 LONGEST_FIRST = (
     "test_notebooks_on_databricks.py",
     "test_notebooks_on_a_server.py",
@@ -74,6 +74,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Run the Japanese notebooks on a store of their own, the English ones on the session's.
+
+    Both editions log the same runs to the same experiments: on one store, whichever ran
+    second would find the first one's runs and print other tables than it committed. The
+    kernel nbval starts for a notebook inherits the store chosen here.
+    """
+    parent = item.config.stash[_STORE_KEY]
+    japanese = item.path.suffix == ".ipynb" and item.path.parent.name == "ja"
+    store = (parent / "ja" if japanese else parent) / "mlflow-store"  # the name nbval sanitizes
+    os.environ[helpers.environment.STORE_DIR_ENV] = str(store)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -48,10 +48,11 @@ def test_the_nav_lists_every_notebook_in_order_and_every_helper_module():
         assert f"::: helpers.{module}" in (ROOT / "docs" / "reference" / f"{module}.md").read_text()
 
 
-def test_every_notebook_page_shows_its_committed_outputs(site):
+@pytest.mark.parametrize("edition", ["", "ja/"], ids=["en", "ja"])
+def test_every_notebook_page_shows_its_committed_outputs(site, edition):
     for name in doctor.NOTEBOOKS:
-        notebook = json.loads((ROOT / "notebooks" / name).read_text())
-        page = (site / "notebooks" / name.replace(".ipynb", ".html")).read_text()
+        notebook = json.loads((ROOT / "notebooks" / edition / name).read_text(encoding="utf-8"))
+        page = (site / edition / "notebooks" / name.replace(".ipynb", ".html")).read_text()
         texts = [
             "".join(output["text"])
             for cell in notebook["cells"] if cell["cell_type"] == "code"
@@ -68,7 +69,7 @@ def test_every_notebook_page_shows_its_committed_outputs(site):
             for output in cell.get("outputs", [])
         )  # fmt: skip
         assert page.count("data:image/png;base64,") >= pictures, name
-        assert (site / "notebooks" / name).exists(), f"no download of {name}"
+        assert (site / edition / "notebooks" / name).exists(), f"no download of {name}"
 
 
 def test_the_reference_documents_every_public_function(site):
@@ -124,18 +125,58 @@ def test_docstrings_are_markdown_not_restructuredtext():
             assert role not in text, (source.name, role)
 
 
-def test_every_exercise_is_on_its_page_with_hint_and_solution_folded(site):
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_exercise_is_on_its_page_with_hint_and_solution_folded(site, lang):
     from helpers.exercises import all_exercises
 
+    folder = site / ("ja" if lang == "ja" else "") / "exercises"
+    word = "演習" if lang == "ja" else "Exercise"
     for exercise in all_exercises():
-        page = (site / "exercises" / f"{exercise.notebook}.html").read_text()
-        heading = f"Exercise {exercise.number}: {html.escape(exercise.title, quote=False)}"
+        texts = exercise.texts(lang)
+        page = (folder / f"{exercise.notebook}.html").read_text()
+        heading = f"{word} {exercise.number}: {html.escape(texts.title, quote=False)}"
         sections = [part for part in page.split("<h2")[1:] if heading in part.split("</h2>")[0]]
         assert len(sections) == 1, heading
         section = sections[0].split("</article>")[0]
         text = html.unescape(re.sub(r"<[^>]+>", "", section))
         assert '<details class="tip">' in section and '<details class="success">' in section
         assert "<details open" not in section and " open>" not in section, "folded by default"
-        assert " ".join(exercise.hint_text.split()) in " ".join(text.split())
+        assert " ".join(texts.hint.split()) in " ".join(text.split())
         for line in exercise.solution_code.strip().splitlines():
             assert line.strip() in text, (exercise.notebook, exercise.name, line)
+
+
+def pages_of(site: Path, edition: str) -> list[Path]:
+    """The HTML pages of one language of the site (the Japanese one is under ja/)."""
+    root = site / edition
+    pages = [p for p in root.rglob("*.html") if p.name != "404.html"]
+    return [p for p in pages if edition or p.relative_to(root).parts[0] != "ja"]
+
+
+@pytest.mark.parametrize("edition,other", [("", "ja/"), ("ja/", "")], ids=["en", "ja"])
+def test_every_page_switches_to_the_same_page_in_the_other_language(site, edition, other):
+    pages = pages_of(site, edition)
+    assert len(pages) >= 40  # home, guides, notebooks, exercises, reference
+    lang = "ja" if other else "en"
+    for page in pages:
+        path = page.relative_to(site / edition).as_posix()
+        links = re.findall(rf'<a href="([^"]+)" hreflang="{lang}"', page.read_text())
+        assert len(links) == 1, (path, links)
+        target = (page.parent / links[0]).resolve()
+        counterpart = site / other / path
+        wanted = counterpart if counterpart.exists() else site / other / "index.html"
+        assert target == wanted.resolve(), (path, links[0])
+
+
+def test_the_japanese_pages_are_japanese_and_link_the_glossary(site):
+    glossary = site / "ja" / "glossary.html"
+    assert "避ける訳語" in glossary.read_text()
+    for name in doctor.NOTEBOOKS:
+        page = site / "ja" / "notebooks" / name.replace(".ipynb", ".html")
+        text = page.read_text()
+        assert '<html lang="ja"' in text
+        links = re.findall(r'href="([^"]*glossary[^"]*)"', text)
+        assert links and all((page.parent / link).resolve() == glossary for link in links), links
+    for guide in ("index", "databricks", "editions", "workshop", "ui"):
+        text = (site / "ja" / f"{guide}.html").read_text()
+        assert '<html lang="ja"' in text and "用語集" in text, guide

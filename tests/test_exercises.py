@@ -22,15 +22,33 @@ import pytest
 from test_server import docs_block
 
 import helpers
-from helpers.exercises import NOTEBOOKS, Exercise, all_exercises, of_notebook, progress
+from helpers.exercises import NOTEBOOKS, Exercise, Verdict, all_exercises, of_notebook, progress
+from helpers.exercises.language import LANGUAGE_ENV
 from helpers.participant import PARTICIPANT_ENV
 from helpers.processes import free_port
 
 EXERCISES = all_exercises()
 ROOT = Path(__file__).resolve().parent.parent
-COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+#: Both editions' notebooks: the English ones and the Japanese ones (notebooks/ja/).
+COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (ROOT / "notebooks").glob("ja/[0-9][0-9]_*.ipynb")
+)
 #: The script that writes the notebooks' exercise cells (a script, not a module to import).
 CELLS = runpy.run_path(str(ROOT / "tools" / "exercise_cells.py"))
+KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def in_japanese(exercise: Exercise, monkeypatch: pytest.MonkeyPatch, correct: bool) -> Verdict:
+    """Judge the exercise as a Japanese notebook does, and check the verdict reads Japanese."""
+    monkeypatch.setenv(LANGUAGE_ENV, "ja")
+    try:
+        verdict = exercise.status()
+    finally:
+        monkeypatch.delenv(LANGUAGE_ENV)
+    label, _, message = verdict.message.partition(": ")
+    assert (verdict.correct, label) == (correct, "正解です" if correct else "まだです")
+    assert KANA.search(message), verdict.message
+    return verdict
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +65,16 @@ def notebook_state() -> Iterator[dict[str, dict]]:
             helpers.spark.stop(spark)
 
 
-def test_every_check_says_not_yet_on_a_fresh_store(fresh_store):
+def test_every_check_says_not_yet_on_a_fresh_store(fresh_store, monkeypatch):
     helpers.tracking.setup("scratch")
     table = progress()
     assert not table["done"].any(), table[table["done"]]
     assert table["status"].str.startswith("Not yet: ").all()
     assert table.attrs["done"] == 0
+    monkeypatch.setenv(LANGUAGE_ENV, "ja")
+    japanese = progress()
+    assert japanese["status"].str.startswith("まだです: ").all()
+    assert japanese["title"].str.contains(KANA).all()
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: f"ex{e.notebook}.{e.name}")
@@ -73,15 +95,18 @@ def test_exercise(exercise: Exercise, notebook_state, tmp_path_factory, monkeypa
         before = exercise.status()
         assert not before.correct, before.message
         assert before.message.startswith("Not yet: ")
+        in_japanese(exercise, monkeypatch, correct=False)
         for wrong in exercise.wrong:
             exec(wrong.code, namespace)
             verdict = exercise.status()
             assert not verdict.correct, f"accepted a wrong answer:\n{wrong.code}"
             assert wrong.explains in verdict.message
+            in_japanese(exercise, monkeypatch, correct=False)
         exec(exercise.solution_code, namespace)
         after = exercise.status()
         assert after.correct, after.message
         assert after.message.startswith("Correct: ")
+        in_japanese(exercise, monkeypatch, correct=True)
     finally:
         state["uri"] = mlflow.get_tracking_uri()
         state["participant"] = os.environ.get(PARTICIPANT_ENV)
@@ -95,18 +120,19 @@ def test_every_notebook_has_three_exercises_or_more():
         assert all(e.notebook == number for e in exercises)
 
 
-@pytest.mark.parametrize("path", COURSE, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", COURSE, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_notebook_exercise_cells_are_written_from_the_definitions(path):
     notebook = nbformat.read(path, as_version=4)
     start, end = CELLS["section_bounds"](notebook.cells)
-    wanted = CELLS["exercise_cells"](path.name[:2])
+    lang = CELLS["language_of"](path)
+    wanted = CELLS["exercise_cells"](path.name[:2], lang)
     assert [(c.cell_type, c.source) for c in notebook.cells[start:end]] == [
         (c.cell_type, c.source) for c in wanted
     ], "run `python tools/exercise_cells.py` (make notebooks does)"
     checks = [c for c in notebook.cells[start:end] if c.get("id", "").endswith("-check")]
     for cell in checks:  # the committed notebook shows the exercises unsolved
         printed = "".join(o.get("text", "") for o in cell.outputs)
-        assert printed.startswith("Not yet: "), (cell.id, printed)
+        assert printed.startswith("まだです: " if lang == "ja" else "Not yet: "), (cell.id, printed)
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: f"ex{e.notebook}.{e.name}")

@@ -66,7 +66,7 @@ def test_runtime_dependencies_leave_out_lab_and_test_tools():
 
 
 def test_ci_runs_exactly_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make lab" in readme
     commands = [
@@ -224,7 +224,7 @@ def test_the_readmes_plain_pip_line_installs_exactly_the_locked_versions():
     """The README's pip command, as written, with --dry-run: nothing to change but the kit."""
     import shlex
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Without make", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     line = next(line for line in section.splitlines() if line.startswith("pip install"))
     command = shlex.split(line.split("#")[0])

@@ -17,16 +17,18 @@ Importing this package has no side effects.
 from __future__ import annotations
 
 import importlib
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers.exercises import records
+from helpers.exercises import language, records
+from helpers.exercises.language import Texts, say
 from helpers.exercises.records import NotYet
 
-__all__ = ["NOTEBOOKS", "Exercise", "NotYet", "Verdict", "Wrong", "all_exercises", "progress"]
+__all__ = [
+    "NOTEBOOKS", "Exercise", "NotYet", "Texts", "Verdict", "Wrong", "all_exercises", "progress",
+]  # fmt: skip
 
 #: The notebooks with exercises, by number: each has a module ``helpers.exercises.exNN``.
 NOTEBOOKS = ("00", "01", "02", "03", "04", "05", "06", "07", "08")
@@ -99,6 +101,22 @@ class Exercise:
         """The exercise's variable name in its notebook, e.g. ``"q1"``."""
         return f"q{self.number}"
 
+    def texts(self, lang: str | None = None) -> Texts:
+        """Return what the exercise says (title, task, hint, why) in a language.
+
+        Args:
+            lang: ``"en"`` or ``"ja"``; by default the one the exercises speak here
+                (``helpers.exercises.language.current()``).
+
+        Returns:
+            Its ``Texts``.
+        """
+        if (lang or language.current()) == "ja":
+            from helpers.exercises import ja
+
+            return ja.texts(self.notebook, self.number)
+        return Texts(self.title, self.practises, self.task, self.hint_text, self.why)
+
     def status(self) -> Verdict:
         """Read the tracking store MLflow points at and judge the exercise, printing nothing.
 
@@ -129,25 +147,30 @@ class Exercise:
 
     def hint(self) -> None:
         """Print one nudge towards the answer, without code."""
-        print(_wrapped(f"Hint: {self.hint_text}"))
+        print(_wrapped(say("Hint: {hint}", hint=self.texts().hint)))
 
     def solution(self) -> None:
         """Print code that solves the exercise, and what ``check()`` says after it."""
-        after = _wrapped(f'After it, {self.name}.check() says "Correct": {self.why}')
-        print(f"Solution:\n\n{self.solution_code.strip()}\n\n{after}")
+        why = self.texts().why
+        after = _wrapped(
+            say('After it, {name}.check() says "Correct": {why}', name=self.name, why=why)
+        )
+        print(f"{say('Solution:')}\n\n{self.solution_code.strip()}\n\n{after}")
 
     def _judge(self) -> Verdict:
         """Run the check against the store the current reader points at."""
         try:
             found = self.verify()
         except NotYet as missing:
-            return Verdict(False, f"Not yet: {missing}")
-        return Verdict(True, f"Correct: {found} {self.why}".strip())
+            return Verdict(False, say("Not yet: {missing}", missing=missing))
+        return Verdict(
+            True, say("Correct: {found} {why}", found=found, why=self.texts().why).strip()
+        )
 
 
 def _wrapped(text: str) -> str:
     """Fold a message into lines that fit a notebook's output, names kept whole."""
-    return textwrap.fill(text, WIDTH, break_long_words=False, break_on_hyphens=False)
+    return language.fill(text, WIDTH)
 
 
 def all_exercises() -> list[Exercise]:
@@ -200,8 +223,8 @@ def progress(participant: str | None = None, tracking_uri: str | None = None) ->
                 {
                     "notebook": exercise.notebook,
                     "exercise": exercise.name,
-                    "title": exercise.title,
-                    "practises": exercise.practises,
+                    "title": exercise.texts().title,
+                    "practises": exercise.texts().practises,
                     "done": verdict.correct,
                     "status": verdict.message,
                 }

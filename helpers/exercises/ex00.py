@@ -7,6 +7,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import Model
 
 from helpers.exercises import Exercise, Wrong
+from helpers.exercises.language import say
 from helpers.exercises.records import NotYet, client, expect, listing, metric, run_named, runs
 
 EXPERIMENT = "00-hello"
@@ -38,10 +39,16 @@ def _two_metrics() -> str:
     run = run_named(EXPERIMENT, AGAIN)
     found = {key: metric(run, key) for key in ("answer", "answer_squared")}
     wanted = {"answer": 42.0, "answer_squared": 1764.0}
-    wrong = [f"{key} = {found[key]:g} (wanted {wanted[key]:g})" for key in wanted
+    wrong = [say("{key} = {found:g} (wanted {wanted:g})", key=key, found=found[key],
+                 wanted=wanted[key]) for key in wanted
              if abs(found[key] - wanted[key]) > 1e-9]  # fmt: skip
-    expect(not wrong, f"run {AGAIN!r} is there, but with the metric {'; '.join(wrong)}.")
-    return f"run {AGAIN!r} has both metrics, answer = 42 and answer_squared = 1764."
+    expect(
+        not wrong,
+        say(
+            "run {run!r} is there, but with the metric {wrong}.", run=AGAIN, wrong="; ".join(wrong)
+        ),
+    )
+    return say("run {run!r} has both metrics, answer = 42 and answer_squared = 1764.", run=AGAIN)
 
 
 q1 = Exercise(
@@ -89,17 +96,27 @@ def _tag_after_the_fact() -> str:
     if not hello:
         run_named(EXPERIMENT, HELLO)  # says which runs there are
     if any(run.data.tags.get("reviewed") == "yes" for run in hello):
-        return f"the run {HELLO!r} carries the tag reviewed = 'yes', added after it ended."
+        return say(
+            "the run {run!r} carries the tag reviewed = 'yes', added after it ended.", run=HELLO
+        )
     values = sorted({run.data.tags["reviewed"] for run in hello if "reviewed" in run.data.tags})
     expect(
         not values,
-        f"the run {HELLO!r} has the tag 'reviewed' = {listing(values)}, not 'yes' "
-        "(tags are text: compare exactly).",
+        say(
+            "the run {run!r} has the tag 'reviewed' = {values}, not 'yes' (tags are text: "
+            "compare exactly).",
+            run=HELLO,
+            values=listing(values),
+        ),
     )
     elsewhere = [run.info.run_name for run in every if run.data.tags.get("reviewed") == "yes"]
     raise NotYet(
-        f"no run named {HELLO!r} has the tag 'reviewed' = 'yes'; the runs with that tag: "
-        f"{listing(elsewhere)}. Tag the run of the hello cell, by its run ID."
+        say(
+            "no run named {run!r} has the tag 'reviewed' = 'yes'; the runs with that tag: "
+            "{runs}. Tag the run of the hello cell, by its run ID.",
+            run=HELLO,
+            runs=listing(elsewhere),
+        )
     )
 
 
@@ -152,8 +169,11 @@ def _signature_inputs(model_id: str) -> list[str] | None:
             signature = Model.load(path).signature
     except (MlflowException, OSError):
         raise NotYet(
-            f"the model of run {ONE_FEATURE!r} has no readable MLmodel file: log it again with "
-            "mlflow.sklearn.log_model."
+            say(
+                "the model of run {run!r} has no readable MLmodel file: log it again with "
+                "mlflow.sklearn.log_model.",
+                run=ONE_FEATURE,
+            )
         ) from None
     return None if signature is None else signature.inputs.input_names()
 
@@ -163,20 +183,30 @@ def _one_feature_model() -> str:
     outputs = run.outputs.model_outputs
     expect(
         outputs,
-        f"run {ONE_FEATURE!r} has logged no model: call mlflow.sklearn.log_model inside it.",
+        say(
+            "run {run!r} has logged no model: call mlflow.sklearn.log_model inside it.",
+            run=ONE_FEATURE,
+        ),
     )
     inputs = _signature_inputs(outputs[-1].model_id)
     expect(
         inputs is not None,
-        f"the model of run {ONE_FEATURE!r} has no signature: pass input_example= to "
-        "log_model, and MLflow infers it.",
+        say(
+            "the model of run {run!r} has no signature: pass input_example= to log_model, and "
+            "MLflow infers it.",
+            run=ONE_FEATURE,
+        ),
     )
     expect(
         inputs == ["feature1"],
-        f"the model of run {ONE_FEATURE!r} takes the inputs {listing(inputs)}; "
-        "wanted 'feature1' only: train it (and make its input example) on df[['feature1']].",
+        say(
+            "the model of run {run!r} takes the inputs {inputs}; wanted 'feature1' only: train "
+            "it (and make its input example) on df[['feature1']].",
+            run=ONE_FEATURE,
+            inputs=listing(inputs),
+        ),
     )
-    return f"the model of run {ONE_FEATURE!r} takes one input, 'feature1'."
+    return say("the model of run {run!r} takes one input, 'feature1'.", run=ONE_FEATURE)
 
 
 q3 = Exercise(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.language import say
 from helpers.exercises.records import NotYet, client, expect, metric, param, run_named, runs
 
 EXPERIMENT = "01-first-experiment"
@@ -45,15 +46,25 @@ def _fifth_run() -> str:
         "train_size": "0.8",
         "features": "feature1, feature2",
     }
-    wrong = [f"{key} = {found[key]!r} (wanted {wanted[key]!r})" for key in wanted
+    wrong = [say("{key} = {found!r} (wanted {wanted!r})", key=key, found=found[key],
+                 wanted=wanted[key]) for key in wanted
              if found[key] != wanted[key]]  # fmt: skip
-    expect(not wrong, f"run {FIFTH!r} is there, but with the param {'; '.join(wrong)}.")
+    expect(
+        not wrong,
+        say("run {run!r} is there, but with the param {wrong}.", run=FIFTH, wrong="; ".join(wrong)),
+    )
     mse = metric(run, "mse")
     forests = [
         r for r in runs(EXPERIMENT, f"attributes.run_name = '{FOREST}'") if "mse" in r.data.metrics
     ]
-    against = f", against {forests[0].data.metrics['mse']:.4f} for {FOREST}" if forests else ""
-    return f"its MSE is {mse:.4f}{against}."
+    if not forests:
+        return say("its MSE is {mse:.4f}.", mse=mse)
+    return say(
+        "its MSE is {mse:.4f}, against {against:.4f} for {forest}.",
+        mse=mse,
+        against=forests[0].data.metrics["mse"],
+        forest=FOREST,
+    )
 
 
 q1 = Exercise(
@@ -91,22 +102,31 @@ run_experiments([fifth], df, dataset_name="article-dummy-data")
 
 def _another_seed() -> str:
     run = run_named(EXPERIMENT, SEED0)
+    kind = param(run, "model_type")
     expect(
-        param(run, "model_type") == "RandomForestRegressor",
-        f"run {SEED0!r} is a {param(run, 'model_type')}, not a RandomForestRegressor.",
+        kind == "RandomForestRegressor",
+        say("run {run!r} is a {kind}, not a RandomForestRegressor.", run=SEED0, kind=kind),
     )
     seed = param(run, "random_state")
-    expect(seed == "0", f"run {SEED0!r} has random_state {seed!r}, not '0'.")
+    expect(
+        seed == "0", say("run {run!r} has random_state {seed!r}, not '0'.", run=SEED0, seed=seed)
+    )
     features = param(run, "features")
-    expect(features == "feature1, feature2", f"run {SEED0!r} has the features {features!r}.")
+    expect(
+        features == "feature1, feature2",
+        say("run {run!r} has the features {features!r}.", run=SEED0, features=features),
+    )
     mse = metric(run, "mse")
     seeded = runs(EXPERIMENT, f"attributes.run_name = '{FOREST}' and params.random_state = '42'")
     if not seeded or "mse" not in seeded[0].data.metrics:
-        return f"its MSE is {mse:.4f}."
+        return say("its MSE is {mse:.4f}.", mse=mse)
     before = seeded[0].data.metrics["mse"]
-    return (
-        f"its MSE is {mse:.4f}, against {before:.4f} with random_state=42: the seed alone moved "
-        f"it by {abs(mse - before):.2f}."
+    return say(
+        "its MSE is {mse:.4f}, against {before:.4f} with random_state=42: the seed alone moved "
+        "it by {moved:.2f}.",
+        mse=mse,
+        before=before,
+        moved=abs(mse - before),
     )
 
 
@@ -150,19 +170,32 @@ def _best_on_record() -> str:
     tag = experiment.tags.get("best_run")
     expect(
         tag,
-        f"experiment {EXPERIMENT!r} has no tag 'best_run' yet; its tags: "
-        f"{sorted(k for k in experiment.tags if not k.startswith('mlflow.')) or 'none'}.",
+        say(
+            "experiment {experiment!r} has no tag 'best_run' yet; its tags: {tags}.",
+            experiment=EXPERIMENT,
+            tags=sorted(k for k in experiment.tags if not k.startswith("mlflow.")) or say("none"),
+        ),
     )
     scored = [r for r in runs(EXPERIMENT) if "mse" in r.data.metrics]
     lowest = min(r.data.metrics["mse"] for r in scored)
     named = [r.data.metrics["mse"] for r in scored if r.info.run_name == tag]
-    expect(named, f"the tag 'best_run' is {tag!r}, but no finished run with an mse has that name.")
+    expect(
+        named,
+        say(
+            "the tag 'best_run' is {tag!r}, but no finished run with an mse has that name.", tag=tag
+        ),
+    )
     expect(
         min(named) <= lowest + 1e-12,
-        f"the tag 'best_run' is {tag!r}, whose MSE is {min(named):.4f}; "
-        f"{sum(r.data.metrics['mse'] < min(named) for r in scored)} run(s) here have a lower one.",
+        say(
+            "the tag 'best_run' is {tag!r}, whose MSE is {mse:.4f}; {lower} run(s) here have a "
+            "lower one.",
+            tag=tag,
+            mse=min(named),
+            lower=sum(r.data.metrics["mse"] < min(named) for r in scored),
+        ),
     )
-    return f"{tag!r} has the lowest MSE here, {lowest:.4f}."
+    return say("{tag!r} has the lowest MSE here, {lowest:.4f}.", tag=tag, lowest=lowest)
 
 
 q3 = Exercise(
@@ -202,7 +235,9 @@ def _model_metric() -> str:
     found = runs(EXPERIMENT, f"attributes.run_name = '{ONE_FEATURE_FOREST}'")
     outputs = [(run, out.model_id) for run in found for out in run.outputs.model_outputs]
     if not outputs:
-        raise NotYet(f"no finished run named {ONE_FEATURE_FOREST!r} has logged a model.")
+        raise NotYet(
+            say("no finished run named {run!r} has logged a model.", run=ONE_FEATURE_FOREST)
+        )
     seen = []
     for run, model_id in outputs:
         model = client().get_logged_model(model_id)
@@ -212,19 +247,32 @@ def _model_metric() -> str:
             continue
         expect(
             tested[-1].dataset_name,
-            "the model has a metric 'test_mse', but no data set: pass dataset= to log_metric.",
+            say("the model has a metric 'test_mse', but no data set: pass dataset= to log_metric."),
         )
         mse = run.data.metrics.get("mse")
-        expect(
-            mse is None or abs(tested[-1].value - mse) < 1e-6,
-            f"the model's test_mse is {tested[-1].value:.4f}, but its MSE on its own test rows "
-            f"is {mse:.4f}: score the rows of helpers.data.split(df, ['feature1'], 0.8).",
+        if mse is not None:  # a run without its own MSE has nothing to compare with
+            expect(
+                abs(tested[-1].value - mse) < 1e-6,
+                say(
+                    "the model's test_mse is {test_mse:.4f}, but its MSE on its own test rows is "
+                    "{mse:.4f}: score the rows of helpers.data.split(df, ['feature1'], 0.8).",
+                    test_mse=tested[-1].value,
+                    mse=mse,
+                ),
+            )
+        return say(
+            "the model of {run!r} carries test_mse {test_mse:.4f}, with the data set {dataset!r}.",
+            run=ONE_FEATURE_FOREST,
+            test_mse=tested[-1].value,
+            dataset=tested[-1].dataset_name,
         )
-        return f"the model of {ONE_FEATURE_FOREST!r} carries test_mse {tested[-1].value:.4f}, "\
-            f"with the data set {tested[-1].dataset_name!r}."  # fmt: skip
     raise NotYet(
-        f"the model of {ONE_FEATURE_FOREST!r} has no metric 'test_mse'; its metrics: "
-        f"{sorted(set(seen)) or 'none'}. Pass model_id= to mlflow.log_metric."
+        say(
+            "the model of {run!r} has no metric 'test_mse'; its metrics: {metrics}. Pass "
+            "model_id= to mlflow.log_metric.",
+            run=ONE_FEATURE_FOREST,
+            metrics=sorted(set(seen)) or say("none"),
+        )
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mlflow.entities import Run
 
 from helpers.exercises import Exercise, Wrong
+from helpers.exercises.language import say
 from helpers.exercises.records import (
     NotYet,
     client,
@@ -121,38 +122,67 @@ def _fourth_seed() -> str:
             )
             expect(
                 found == (model, size, features),
-                f"run {name!r} has model_type, train_size and features {found}, but its name "
-                f"says {(model, size, features)}.",
+                say(
+                    "run {run!r} has model_type, train_size and features {found}, but its name "
+                    "says {wanted}.",
+                    run=name,
+                    found=found,
+                    wanted=(model, size, features),
+                ),
             )
-        return f"all 20 runs of seed 4 are in {GRID!r}, next to those of seeds 1 to 3."
+        return say(
+            "all 20 runs of seed 4 are in {experiment!r}, next to those of seeds 1 to 3.",
+            experiment=GRID,
+        )
     expect(
         not named,
-        f"{len(missing)} of the 20 runs of seed 4 are missing in {GRID!r}: {listing(missing)}.",
+        say(
+            "{count} of the 20 runs of seed 4 are missing in {experiment!r}: {missing}.",
+            count=len(missing),
+            experiment=GRID,
+            missing=listing(missing),
+        ),
     )
     mislabelled = sorted(
         {run.info.run_name for run in runs(GRID, "tags.mlflow.runName LIKE '%_seed4'")} & set(SEED4)
     )
     if mislabelled:
         raise NotYet(
-            f"runs named like {mislabelled[0]!r} are in {GRID!r}, but without the param seed "
-            "'4': pass seed=4 to run_experiments, or it splits with its default seed."
+            say(
+                "runs named like {run!r} are in {experiment!r}, but without the param seed "
+                "'4': pass seed=4 to run_experiments, or it splits with its default seed.",
+                run=mislabelled[0],
+                experiment=GRID,
+            )
         )
     expect(
         not seeded,
-        f"{len(seeded)} runs in {GRID!r} have the param seed '4', but other names: "
-        f"{listing(run.info.run_name for run in seeded)}: name them as the notebook does, "
-        "ending in _seed4.",
+        say(
+            "{count} runs in {experiment!r} have the param seed '4', but other names: {names}: "
+            "name them as the notebook does, ending in _seed4.",
+            count=len(seeded),
+            experiment=GRID,
+            names=listing(run.info.run_name for run in seeded),
+        ),
     )
     where = _elsewhere("params.seed = '4'")
     expect(
         not where,
-        f"there are runs with the param seed '4' in {listing(name for name, _ in where)} "
-        f"instead of {GRID!r}: run_experiments logs to the active experiment, so make "
-        f"{GRID!r} active first with helpers.tracking.setup.",
+        say(
+            "there are runs with the param seed '4' in {others} instead of {experiment!r}: "
+            "run_experiments logs to the active experiment, so make {experiment!r} active "
+            "first with helpers.tracking.setup.",
+            others=listing(name for name, _ in where),
+            experiment=GRID,
+        ),
     )
     raise NotYet(
-        f"no run in {GRID!r} has the param seed '4' yet; wanted 20, named as section 6 names "
-        f"them: {listing(SEED4)}."
+        say(
+            "no run in {experiment!r} has the param seed '4' yet; wanted 20, named as section 6 "
+            "names them: {names}.",
+            experiment=GRID,
+            names=listing(SEED4),
+        )
     )
 
 
@@ -222,9 +252,11 @@ run_experiments(forests4, df, seed=4, log_models=False, reuse=True, progress=Fal
 def _describe(run: Run) -> str:
     """Name a run of the grid with its model and features, for a message."""
     params = run.data.params
-    return (
-        f"{run.info.run_name!r} ({params.get('model_type', 'no model_type')}, "
-        f"features {params.get('features', 'none')!r})"
+    return say(
+        "{run!r} ({model_type}, features {features!r})",
+        run=run.info.run_name,
+        model_type=params.get("model_type", say("no model_type")),
+        features=params.get("features", say("none")),
     )
 
 
@@ -232,8 +264,11 @@ def _tagged_by_filter() -> str:
     wanted = runs(GRID, ONE_FEATURE_LR)
     expect(
         wanted,
-        f"there are no LinearRegression runs with one feature in {GRID!r} yet: run the grid "
-        "of section 6 first.",
+        say(
+            "there are no LinearRegression runs with one feature in {experiment!r} yet: run the "
+            "grid of section 6 first.",
+            experiment=GRID,
+        ),
     )
     tagged = runs(GRID, "tags.review = 'discard'")
     tagged_ids = {run.info.run_id for run in tagged}
@@ -242,30 +277,49 @@ def _tagged_by_filter() -> str:
         values = sorted({run.data.tags["review"] for run in runs(GRID, "tags.review LIKE '%'")})
         expect(
             not values,
-            f"runs in {GRID!r} have the tag 'review' with the value {listing(values)}, "
-            "not 'discard'.",
+            say(
+                "runs in {experiment!r} have the tag 'review' with the value {values}, not "
+                "'discard'.",
+                experiment=GRID,
+                values=listing(values),
+            ),
         )
     untagged = [run.info.run_name for run in wanted if run.info.run_id not in tagged_ids]
     expect(
         len(untagged) < len(wanted),
-        f"none of the {len(wanted)} LinearRegression runs with one feature in {GRID!r} has "
-        "the tag review = 'discard' yet.",
+        say(
+            "none of the {count} LinearRegression runs with one feature in {experiment!r} has "
+            "the tag review = 'discard' yet.",
+            count=len(wanted),
+            experiment=GRID,
+        ),
     )
     expect(
         not untagged,
-        f"{len(untagged)} of the {len(wanted)} LinearRegression runs with one feature in "
-        f"{GRID!r} lack the tag review = 'discard': {listing(untagged)}.",
+        say(
+            "{untagged} of the {count} LinearRegression runs with one feature in "
+            "{experiment!r} lack the tag review = 'discard': {names}.",
+            untagged=len(untagged),
+            count=len(wanted),
+            experiment=GRID,
+            names=listing(untagged),
+        ),
     )
     extra = [run for run in tagged if run.info.run_id not in wanted_ids]
     expect(
         not extra,
-        f"the tag review = 'discard' is also on {len(extra)} other run(s), e.g. "
-        f"{_describe(extra[0]) if extra else ''}: remove it there with "
-        "MlflowClient().delete_tag.",
+        say(
+            "the tag review = 'discard' is also on {count} other run(s), e.g. {example}: "
+            "remove it there with MlflowClient().delete_tag.",
+            count=len(extra),
+            example=_describe(extra[0]) if extra else "",
+        ),
     )
-    return (
-        f"all {len(wanted)} LinearRegression runs with one feature in {GRID!r}, and only "
-        "they, carry review = 'discard'."
+    return say(
+        "all {count} LinearRegression runs with one feature in {experiment!r}, and only they, "
+        "carry review = 'discard'.",
+        count=len(wanted),
+        experiment=GRID,
     )
 
 
@@ -314,32 +368,49 @@ for run_id in one_feature_lr["run_id"]:
 def _steps(steps: list[int]) -> str:
     """Describe the steps of a metric's history, e.g. ``steps 0 to 29``."""
     if len(steps) == 1:
-        return f"step {steps[0]}"
+        return say("step {step}", step=steps[0])
     if steps == list(range(steps[0], steps[-1] + 1)):
-        return f"steps {steps[0]} to {steps[-1]}"
-    return f"steps {', '.join(str(step) for step in steps[:5])}{', ...' * (len(steps) > 5)}"
+        return say("steps {first} to {last}", first=steps[0], last=steps[-1])
+    shown = ", ".join(str(step) for step in steps[:5]) + ", ..." * (len(steps) > 5)
+    return say("steps {steps}", steps=shown)
 
 
 def _learning_curve() -> str:
     run = run_named(CURVES, DEPTH3)
     depth = param(run, "max_depth")
-    expect(depth == "3", f"run {DEPTH3!r} has the param max_depth {depth!r}, not '3'.")
+    expect(
+        depth == "3",
+        say("run {run!r} has the param max_depth {depth!r}, not '3'.", run=DEPTH3, depth=depth),
+    )
     trees = param(run, "n_estimators")
-    expect(trees.isdigit(), f"run {DEPTH3!r} has the param n_estimators {trees!r}.")
+    expect(
+        trees.isdigit(),
+        say("run {run!r} has the param n_estimators {trees!r}.", run=DEPTH3, trees=trees),
+    )
     metric(run, "mse_by_trees")  # says which metrics there are, if not this one
     history = client().get_metric_history(run.info.run_id, "mse_by_trees")
     steps = sorted({point.step for point in history})
     wanted = list(range(1, int(trees) + 1))
     expect(
         steps == wanted,
-        f"the metric 'mse_by_trees' of run {DEPTH3!r} has {len(history)} value(s), at the "
-        f"{_steps(steps)}; wanted one per number of trees, at the steps 1 to {trees} (the "
-        "step= of log_metric).",
+        say(
+            "the metric 'mse_by_trees' of run {run!r} has {count} value(s), at the {steps}; "
+            "wanted one per number of trees, at the steps 1 to {trees} (the step= of "
+            "log_metric).",
+            run=DEPTH3,
+            count=len(history),
+            steps=_steps(steps),
+            trees=trees,
+        ),
     )
     by_step = {point.step: point.value for point in history}
-    return (
-        f"its history of 'mse_by_trees' has {len(steps)} steps, from {by_step[1]:.1f} with "
-        f"one tree to {by_step[int(trees)]:.1f} with {trees}."
+    return say(
+        "its history of 'mse_by_trees' has {count} steps, from {first:.1f} with one tree to "
+        "{last:.1f} with {trees}.",
+        count=len(steps),
+        first=by_step[1],
+        last=by_step[int(trees)],
+        trees=trees,
     )
 
 
@@ -395,7 +466,13 @@ plt.show()
 
 def _chart_on_record() -> str:
     scored = [run for run in runs(GRID, GRID_RUNS) if "mse" in run.data.metrics]
-    expect(scored, f"there are no runs of the grid in {GRID!r} yet: run section 6 first.")
+    expect(
+        scored,
+        say(
+            "there are no runs of the grid in {experiment!r} yet: run section 6 first.",
+            experiment=GRID,
+        ),
+    )
     lowest = min(run.data.metrics["mse"] for run in scored)
     best = [run for run in scored if run.data.metrics["mse"] <= lowest + 1e-12]
     files = []
@@ -405,13 +482,21 @@ def _chart_on_record() -> str:
             listed += client().list_artifacts(run.info.run_id, "charts")
         paths = [item.path for item in listed if not item.is_dir]
         if CHART in paths:
-            return f"the chart is stored with {run.info.run_name!r}, the grid's best run by mse."
+            return say(
+                "the chart is stored with {run!r}, the grid's best run by mse.",
+                run=run.info.run_name,
+            )
         files += paths
     names = listing(run.info.run_name for run in best)
     raise NotYet(
-        f"the best run of the grid by mse is {names}, and it has no file {CHART!r} (its "
-        f"files: {listing(files)}). Runs added since you last looked can change which run "
-        "is best: find it again in a fresh run table."
+        say(
+            "the best run of the grid by mse is {names}, and it has no file {chart!r} (its "
+            "files: {files}). Runs added since you last looked can change which run is best: "
+            "find it again in a fresh run table.",
+            names=names,
+            chart=CHART,
+            files=listing(files),
+        )
     )
 
 

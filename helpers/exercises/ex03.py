@@ -5,6 +5,7 @@ from __future__ import annotations
 from mlflow.exceptions import MlflowException
 
 from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.language import say
 from helpers.exercises.records import NotYet, children, client, expect, listing, metric, run_named
 
 EXPERIMENT = "03-reproducibility"
@@ -46,22 +47,40 @@ def _unseeded_forests() -> str:
     parent = run_named(EXPERIMENT, PARENT)
     fits = children(parent)
     scored = [run.data.metrics["mse"] for run in fits if "mse" in run.data.metrics]
-    others = f" ({len(fits)} finished child runs in all)" if len(fits) != len(scored) else ""
+    others = (
+        say(" ({count} finished child runs in all)", count=len(fits))
+        if len(fits) != len(scored)
+        else ""
+    )
     expect(
         len(scored) >= FIT_COUNT,
-        f"run {PARENT!r} has {len(scored)} finished child run(s) with a metric 'mse', not "
-        f"{FIT_COUNT}{others}: start each fit's run with nested=True inside the parent's with "
-        "block.",
+        say(
+            "run {run!r} has {scored} finished child run(s) with a metric 'mse', not "
+            "{wanted}{others}: start each fit's run with nested=True inside the parent's with "
+            "block.",
+            run=PARENT,
+            scored=len(scored),
+            wanted=FIT_COUNT,
+            others=others,
+        ),
     )
     expect(
         len(set(scored)) > 1,
-        f"all {len(scored)} MSEs are identical ({scored[0]:.4f}): did the forests have a "
-        "random_state? Fit RandomForestRegressor(n_estimators=50) without one, as "
-        "forest_mse(None) does.",
+        say(
+            "all {count} MSEs are identical ({mse:.4f}): did the forests have a random_state? "
+            "Fit RandomForestRegressor(n_estimators=50) without one, as forest_mse(None) does.",
+            count=len(scored),
+            mse=scored[0],
+        ),
     )
-    return (
-        f"the {len(scored)} unseeded fits of {PARENT!r} range from {min(scored):.4f} to "
-        f"{max(scored):.4f}, a spread of {max(scored) - min(scored):.4f} from chance alone."
+    return say(
+        "the {count} unseeded fits of {run!r} range from {low:.4f} to {high:.4f}, a spread of "
+        "{spread:.4f} from chance alone.",
+        count=len(scored),
+        run=PARENT,
+        low=min(scored),
+        high=max(scored),
+        spread=max(scored) - min(scored),
     )
 
 
@@ -116,34 +135,53 @@ def _rebuilt_by_hand() -> str:
     source = rebuilt.data.tags.get("rebuilt_from")
     expect(
         source,
-        f"run {REBUILT!r} has no tag 'rebuilt_from'; its tags: "
-        f"{listing(k for k in rebuilt.data.tags if not k.startswith('mlflow.'))}.",
+        say(
+            "run {run!r} has no tag 'rebuilt_from'; its tags: {tags}.",
+            run=REBUILT,
+            tags=listing(k for k in rebuilt.data.tags if not k.startswith("mlflow.")),
+        ),
     )
     try:
         original = client().get_run(source)
     except MlflowException:
         raise NotYet(
-            f"the tag 'rebuilt_from' of run {REBUILT!r} is {source!r}, which is no run ID in "
-            "this store: set it to the ID of the run you rebuilt (run_id)."
+            say(
+                "the tag 'rebuilt_from' of run {run!r} is {source!r}, which is no run ID in "
+                "this store: set it to the ID of the run you rebuilt (run_id).",
+                run=REBUILT,
+                source=source,
+            )
         ) from None
-    kind = original.data.params.get("model_type", "run without a model_type")
+    kind = original.data.params.get("model_type", say("run without a model_type"))
     expect(
         kind == "RandomForestRegressor",
-        f"the tag 'rebuilt_from' names run {original.info.run_name!r}, a {kind}: rebuild the "
-        "forest with both features (run_id), whose result depends on its seeds.",
+        say(
+            "the tag 'rebuilt_from' names run {run!r}, a {kind}: rebuild the forest with both "
+            "features (run_id), whose result depends on its seeds.",
+            run=original.info.run_name,
+            kind=kind,
+        ),
     )
     recorded = metric(original, "mse")
     mse = metric(rebuilt, "mse")
     expect(
         abs(mse - recorded) <= 1e-9,
-        f"run {REBUILT!r} has mse {mse!r}, but the run it was rebuilt from recorded "
-        f"{recorded!r}: rebuild it with every recorded setting (features, train_size, the "
-        "split's seed, n_estimators, random_state).",
+        say(
+            "run {run!r} has mse {mse!r}, but the run it was rebuilt from recorded "
+            "{recorded!r}: rebuild it with every recorded setting (features, train_size, the "
+            "split's seed, n_estimators, random_state).",
+            run=REBUILT,
+            mse=mse,
+            recorded=recorded,
+        ),
     )
-    how = "exactly" if mse == recorded else "to 1e-9"
-    return (
-        f"{REBUILT!r} reproduces {original.info.run_name!r} {how}: mse {mse!r}, from nothing "
-        "but its record."
+    how = say("exactly") if mse == recorded else say("to 1e-9")
+    return say(
+        "{run!r} reproduces {original!r} {how}: mse {mse!r}, from nothing but its record.",
+        run=REBUILT,
+        original=original.info.run_name,
+        how=how,
+        mse=mse,
     )
 
 
@@ -208,34 +246,48 @@ def _project_run() -> str:
     if not found:
         if records.on_databricks():
             raise NotYet(
-                "MLflow Projects do not run on Databricks (section 6 skips them there): do this "
-                "exercise on your own machine, with the course's local store."
+                say(
+                    "MLflow Projects do not run on Databricks (section 6 skips them there): do "
+                    "this exercise on your own machine, with the course's local store."
+                )
             )
         seen = [
             f"model={params.get('model')} n_estimators={params.get('n_estimators')}"
             for params in (run.data.params for run in projects)
         ]
         elsewhere = [
-            f"{run.info.run_name} ({run.data.tags.get('mlflow.source.type', 'no source type')})"
+            f"{run.info.run_name} "
+            f"({run.data.tags.get('mlflow.source.type', say('no source type'))})"
             for run in records.runs(EXPERIMENT, "params.n_estimators = '200'")
             if run.data.tags.get("mlflow.source.type") != "PROJECT"
         ]
         besides = (
-            f" Runs with n_estimators 200 not started as a project: {listing(elsewhere)}."
+            say(
+                " Runs with n_estimators 200 not started as a project: {runs}.",
+                runs=listing(elsewhere),
+            )
             if elsewhere
             else ""
         )
         raise NotYet(
-            f"no finished project run in {EXPERIMENT!r} with model=random_forest and "
-            f"n_estimators=200; the project runs there: {listing(seen)}.{besides} (mlflow run "
-            "without --experiment-name logs to the experiment 'Default'.)"
+            say(
+                "no finished project run in {experiment!r} with model=random_forest and "
+                "n_estimators=200; the project runs there: {seen}.{besides} (mlflow run "
+                "without --experiment-name logs to the experiment 'Default'.)",
+                experiment=EXPERIMENT,
+                seen=listing(seen),
+                besides=besides,
+            )
         )
     run = found[0]
     mse = metric(run, "mse")
     entry = run.data.tags.get("mlflow.project.entryPoint", "?")
-    return (
-        f"the project run {run.info.run_name!r} (entry point {entry!r}) recorded its parameters "
-        f"by itself and an mse of {mse:.4f}."
+    return say(
+        "the project run {run!r} (entry point {entry!r}) recorded its parameters by itself and "
+        "an mse of {mse:.4f}.",
+        run=run.info.run_name,
+        entry=entry,
+        mse=mse,
     )
 
 

@@ -8,6 +8,7 @@ from mlflow.exceptions import MlflowException
 
 from helpers import tracking
 from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.language import say
 from helpers.exercises.records import NotYet, client, expect, metric, run_named, version_by_alias
 
 EXPERIMENT = "04-model-registry"
@@ -72,11 +73,14 @@ def _described(version: ModelVersion) -> str:
     """Say which run a version holds, e.g. "version 2, from run 'X' (LinearRegression, ...)"."""
     run = _run_of(version)
     if run is None:
-        return f"version {version.version}, whose run is not in this store"
+        return say("version {version}, whose run is not in this store", version=version.version)
     params = run.data.params
-    return (
-        f"version {version.version}, from run {run.info.run_name!r} "
-        f"({params.get('model_type', '?')} with the features {params.get('features', '?')!r})"
+    return say(
+        "version {version}, from run {run!r} ({model_type} with the features {features!r})",
+        version=version.version,
+        run=run.info.run_name,
+        model_type=params.get("model_type", "?"),
+        features=params.get("features", "?"),
     )
 
 
@@ -97,11 +101,14 @@ def _baseline() -> str:
     version = version_by_alias(name, "baseline")
     expect(
         _holds(version, "RandomForestRegressor", "feature1"),
-        f"the alias 'baseline' points at {_described(version)}; it should be the forest with "
-        "one feature (results['model_uri'][2]): register that model, then set the alias on "
-        "its new version.",
+        say(
+            "the alias 'baseline' points at {version}; it should be the forest with one feature "
+            "(results['model_uri'][2]): register that model, then set the alias on its new "
+            "version.",
+            version=_described(version),
+        ),
     )
-    return f"'baseline' points at {_described(version)}."
+    return say("'baseline' points at {version}.", version=_described(version))
 
 
 q1 = Exercise(
@@ -143,8 +150,11 @@ def _rolled_back() -> str:
     version = version_by_alias(name, "champion")
     expect(
         _holds(version, "RandomForestRegressor", BOTH),
-        f"the alias 'champion' points at {_described(version)}; roll it back to the former "
-        "champion, the forest with both features.",
+        say(
+            "the alias 'champion' points at {version}; roll it back to the former champion, the "
+            "forest with both features.",
+            version=_described(version),
+        ),
     )
     same_model = [
         int(other.version)
@@ -154,11 +164,15 @@ def _rolled_back() -> str:
     first = min(same_model, default=int(version.version))
     expect(
         first == int(version.version),
-        f"the alias 'champion' points at version {version.version}, a second copy of version "
-        f"{first}'s model (registered again): a rollback moves the alias back to version "
-        f"{first}, which keeps its description and tags.",
+        say(
+            "the alias 'champion' points at version {version}, a second copy of version "
+            "{first}'s model (registered again): a rollback moves the alias back to version "
+            "{first}, which keeps its description and tags.",
+            version=version.version,
+            first=first,
+        ),
     )
-    return f"'champion' is back on {_described(version)}."
+    return say("'champion' is back on {version}.", version=_described(version))
 
 
 q2 = Exercise(
@@ -203,22 +217,38 @@ def _reviewed() -> str:
     version = version_by_alias(name, "champion")
     reviewer = version.tags.get("reviewed_by")
     if reviewer:
-        return f"{_described(version)}, the champion, carries reviewed_by = {reviewer!r}."
+        return say(
+            "{version}, the champion, carries reviewed_by = {reviewer!r}.",
+            version=_described(version),
+            reviewer=reviewer,
+        )
     on_model = client().get_registered_model(name).tags.get("reviewed_by")
     expect(
         not on_model,
-        f"the tag 'reviewed_by' is on the registered model {name!r}, not on the version: "
-        "a registered model's tag belongs to the model as a whole. Tag version "
-        f"{version.version}, the champion, with set_model_version_tag.",
+        say(
+            "the tag 'reviewed_by' is on the registered model {name!r}, not on the version: a "
+            "registered model's tag belongs to the model as a whole. Tag version {version}, the "
+            "champion, with set_model_version_tag.",
+            name=name,
+            version=version.version,
+        ),
     )
     tagged = [
         found.version
         for found in client().search_model_versions(f"name = {tracking.quote(name)}")
         if client().get_model_version(name, found.version).tags.get("reviewed_by")
     ]
+    if tagged:
+        raise NotYet(
+            say(
+                "version {version}, the champion, has no tag 'reviewed_by'; the versions that "
+                "have it: {versions}.",
+                version=version.version,
+                versions=", ".join(sorted(tagged)),
+            )
+        )
     raise NotYet(
-        f"version {version.version}, the champion, has no tag 'reviewed_by'"
-        + (f"; the versions that have it: {', '.join(sorted(tagged))}." if tagged else ".")
+        say("version {version}, the champion, has no tag 'reviewed_by'.", version=version.version)
     )
 
 
@@ -260,31 +290,58 @@ def _champion_check() -> str:
     named = run.data.params.get("model_version") or run.data.tags.get("model_version")
     expect(
         named,
-        f"run {CHECK_RUN!r} has no param or tag 'model_version'; its params: "
-        f"{records.listing(run.data.params)}.",
+        say(
+            "run {run!r} has no param or tag 'model_version'; its params: {params}.",
+            run=CHECK_RUN,
+            params=records.listing(run.data.params),
+        ),
     )
     expect(
         named.isdigit(),
-        f"run {CHECK_RUN!r} has model_version {named!r}, which is no version number: "
-        "record the number the alias resolved to, as an alias moves on.",
+        say(
+            "run {run!r} has model_version {named!r}, which is no version number: record the "
+            "number the alias resolved to, as an alias moves on.",
+            run=CHECK_RUN,
+            named=named,
+        ),
     )
     champion = version_by_alias(name, "champion")
     expect(
         named == str(champion.version),
-        f"run {CHECK_RUN!r} names version {named}, but 'champion' points at version "
-        f"{champion.version}: score the champion again after exercise 2.",
+        say(
+            "run {run!r} names version {named}, but 'champion' points at version {version}: "
+            "score the champion again after exercise 2.",
+            run=CHECK_RUN,
+            named=named,
+            version=champion.version,
+        ),
     )
     source = _run_of(champion)
-    expect(source is not None, f"the run of version {champion.version} is not in this store.")
+    expect(
+        source is not None,
+        say("the run of version {version} is not in this store.", version=champion.version),
+    )
     mse, recorded = metric(run, "mse"), metric(source, "mse")
     expect(
         abs(mse - recorded) < 1e-6,
-        f"run {CHECK_RUN!r} has mse {mse:.4f}, but the run of version {named} recorded "
-        f"{recorded:.4f} on the same test rows: score X_test with the model that version "
-        f"holds (load models:/{name}@champion again: a model loaded earlier does not follow "
-        "the alias).",
+        say(
+            "run {run!r} has mse {mse:.4f}, but the run of version {named} recorded "
+            "{recorded:.4f} on the same test rows: score X_test with the model that version "
+            "holds (load models:/{name}@champion again: a model loaded earlier does not follow "
+            "the alias).",
+            run=CHECK_RUN,
+            mse=mse,
+            named=named,
+            recorded=recorded,
+            name=name,
+        ),
     )
-    return f"{CHECK_RUN!r} records that version {named} served, with mse {mse:.4f}."
+    return say(
+        "{run!r} records that version {named} served, with mse {mse:.4f}.",
+        run=CHECK_RUN,
+        named=named,
+        mse=mse,
+    )
 
 
 q4 = Exercise(

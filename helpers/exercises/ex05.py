@@ -9,6 +9,7 @@ import pandas as pd
 from mlflow.entities import Run
 
 from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.language import say
 from helpers.exercises.records import NotYet, client, expect, listing, metric, param, runs
 
 EXPERIMENT = "05-model-architectures"
@@ -105,9 +106,13 @@ mlflow.models.list_evaluators()
 
 def _expect_cv(run: Run) -> None:
     """Require the cross-validation params of section 3 on a run."""
-    wrong = [f"{key} = {param(run, key)!r} (wanted {value!r})" for key, value in CV.items()
+    wrong = [say("{key} = {found!r} (wanted {wanted!r})", key=key, found=param(run, key),
+                 wanted=value) for key, value in CV.items()
              if param(run, key) != value]  # fmt: skip
-    expect(not wrong, f"run {run.info.run_name!r} has the CV param {'; '.join(wrong)}.")
+    expect(
+        not wrong,
+        say("run {run!r} has the CV param {wrong}.", run=run.info.run_name, wrong="; ".join(wrong)),
+    )
 
 
 def _model_types() -> str:
@@ -119,8 +124,12 @@ def _ridge() -> str:
     ridges = runs(EXPERIMENT, "params.model_type = 'Ridge'")
     if not ridges:
         raise NotYet(
-            f"no finished run with the param model_type 'Ridge' in experiment {EXPERIMENT!r}; "
-            f"the model types there: {_model_types()}."
+            say(
+                "no finished run with the param model_type 'Ridge' in experiment "
+                "{experiment!r}; the model types there: {types}.",
+                experiment=EXPERIMENT,
+                types=_model_types(),
+            )
         )
     return records.first_passing(ridges, _one_ridge)
 
@@ -132,7 +141,9 @@ def _one_ridge(run: Run) -> str:
         right = float(alpha) == 1.0
     except ValueError:
         right = False
-    expect(right, f"the Ridge run {name!r} has alpha {alpha!r}, not '1.0'.")
+    expect(
+        right, say("the Ridge run {run!r} has alpha {alpha!r}, not '1.0'.", run=name, alpha=alpha)
+    )
     _expect_cv(run)
     found = {key: metric(run, key) for key in ("rmse_mean", "rmse_std", "fit_seconds")}
     linear = [
@@ -140,11 +151,20 @@ def _one_ridge(run: Run) -> str:
         for r in runs(EXPERIMENT, "params.model_type = 'LinearRegression'")
         if "rmse_mean" in r.data.metrics
     ]
-    against = f", against {linear[0]:.2f} for LinearRegression" if linear else ""
-    return (
-        f"the Ridge run has an rmse_mean of {found['rmse_mean']:.2f} "
-        f"(std {found['rmse_std']:.2f}){against}: with features scaled so that each column's "
-        "squares sum to 1, alpha=1.0 shrinks the weights hard."
+    if linear:
+        return say(
+            "the Ridge run has an rmse_mean of {rmse:.2f} (std {std:.2f}), against {linear:.2f} "
+            "for LinearRegression: with features scaled so that each column's squares sum to 1, "
+            "alpha=1.0 shrinks the weights hard.",
+            rmse=found["rmse_mean"],
+            std=found["rmse_std"],
+            linear=linear[0],
+        )
+    return say(
+        "the Ridge run has an rmse_mean of {rmse:.2f} (std {std:.2f}): with features scaled so "
+        "that each column's squares sum to 1, alpha=1.0 shrinks the weights hard.",
+        rmse=found["rmse_mean"],
+        std=found["rmse_std"],
     )
 
 
@@ -194,8 +214,12 @@ def _simpler_forest() -> str:
     if not shallow:
         depths = listing(run.data.params.get("max_depth", "?") for run in forests)
         raise NotYet(
-            f"no finished RandomForestRegressor run with max_depth '4' in experiment "
-            f"{EXPERIMENT!r}; the forests there have max_depth {depths}."
+            say(
+                "no finished RandomForestRegressor run with max_depth '4' in experiment "
+                "{experiment!r}; the forests there have max_depth {depths}.",
+                experiment=EXPERIMENT,
+                depths=depths,
+            )
         )
     return records.first_passing(shallow, lambda run: _one_simpler_forest(run, forests))
 
@@ -205,20 +229,28 @@ def _forest_gap(run: Run) -> tuple[float, float]:
     rmse = metric(run, "rmse_mean")
     expect(
         TRAINING_RMSE in run.data.metrics,
-        f"run {run.info.run_name!r} has no metric {TRAINING_RMSE!r}, so its gap is unknown: "
-        "section 3's loop logs it with mlflow.models.evaluate.",
+        say(
+            "run {run!r} has no metric {metric!r}, so its gap is unknown: section 3's loop logs "
+            "it with mlflow.models.evaluate.",
+            run=run.info.run_name,
+            metric=TRAINING_RMSE,
+        ),
     )
     return rmse, rmse - run.data.metrics[TRAINING_RMSE]
 
 
 def _one_simpler_forest(run: Run, forests: list[Run]) -> str:
     params = run.data.params
-    wrong = [f"{key} = {params.get(key)!r} (wanted {value!r})" for key, value in FOREST.items()
+    wrong = [say("{key} = {found!r} (wanted {wanted!r})", key=key, found=params.get(key),
+                 wanted=value) for key, value in FOREST.items()
              if params.get(key) != value]  # fmt: skip
     expect(
         not wrong,
-        f"the forest with max_depth '4' is there, but with {'; '.join(wrong)}: keep the other "
-        "settings of section 2.",
+        say(
+            "the forest with max_depth '4' is there, but with {wrong}: keep the other settings of "
+            "section 2.",
+            wrong="; ".join(wrong),
+        ),
     )
     _expect_cv(run)
     rmse, gap = _forest_gap(run)
@@ -229,12 +261,25 @@ def _one_simpler_forest(run: Run, forests: list[Run]) -> str:
         and {"rmse_mean", TRAINING_RMSE} <= set(r.data.metrics)
     ]  # fmt: skip
     if not original:
-        return f"the forest with max_depth 4 has an rmse_mean of {rmse:.2f} and a gap of {gap:.2f}."
+        return say(
+            "the forest with max_depth 4 has an rmse_mean of {rmse:.2f} and a gap of {gap:.2f}.",
+            rmse=rmse,
+            gap=gap,
+        )
     before, before_gap = _forest_gap(original[0])
-    return (
-        f"with max_depth 4 the forest has an rmse_mean of {rmse:.2f} against {before:.2f} "
-        f"without it, and a gap of {gap:.2f} against {before_gap:.2f}: the shallower trees "
-        f"memorise {'less' if gap < before_gap else 'no less'}."
+    values = {"rmse": rmse, "before": before, "gap": gap, "before_gap": before_gap}
+    if gap < before_gap:
+        return say(
+            "with max_depth 4 the forest has an rmse_mean of {rmse:.2f} against {before:.2f} "
+            "without it, and a gap of {gap:.2f} against {before_gap:.2f}: the shallower trees "
+            "memorise less.",
+            **values,
+        )
+    return say(
+        "with max_depth 4 the forest has an rmse_mean of {rmse:.2f} against {before:.2f} "
+        "without it, and a gap of {gap:.2f} against {before_gap:.2f}: the shallower trees "
+        "memorise no less.",
+        **values,
     )
 
 
@@ -284,8 +329,11 @@ def _predictions() -> str:
     scored = [run for run in found if "rmse_mean" in run.data.metrics]
     expect(
         scored,
-        f"no finished run in experiment {EXPERIMENT!r} has a metric 'rmse_mean' yet: run "
-        "section 3 first.",
+        say(
+            "no finished run in experiment {experiment!r} has a metric 'rmse_mean' yet: run "
+            "section 3 first.",
+            experiment=EXPERIMENT,
+        ),
     )
     lowest = min(run.data.metrics["rmse_mean"] for run in scored)
     winners = [run for run in scored if run.data.metrics["rmse_mean"] <= lowest + 1e-9]
@@ -299,31 +347,58 @@ def _predictions() -> str:
             for run in found
             if f'"{TABLE}"' in run.data.tags.get("mlflow.loggedArtifacts", "")
         ]
-        where = f"it is on {listing(elsewhere)} instead" if elsewhere else "no run here has one"
+        where = (
+            say("it is on {runs} instead", runs=listing(elsewhere))
+            if elsewhere
+            else say("no run here has one")
+        )
         raise NotYet(
-            f"the winner, run {winners[0].info.run_name!r} (lowest rmse_mean), has no artifact "
-            f"{TABLE!r}; {where}."
+            say(
+                "the winner, run {run!r} (lowest rmse_mean), has no artifact {table!r}; {where}.",
+                run=winners[0].info.run_name,
+                table=TABLE,
+                where=where,
+            )
         )
     winner = with_table[0]
     name = winner.info.run_name
     table = _read_table(winner)
     expect(
         "prediction" in table.columns,
-        f"the table {TABLE!r} of run {name!r} has no column 'prediction'; its columns: "
-        f"{listing(str(column) for column in table.columns)}.",
+        say(
+            "the table {table!r} of run {run!r} has no column 'prediction'; its columns: "
+            "{columns}.",
+            table=TABLE,
+            run=name,
+            columns=listing(str(column) for column in table.columns),
+        ),
     )
     last = pd.to_numeric(table["prediction"].tail(5), errors="coerce")
     expect(
         len(table) >= 5 and len(table) % 5 == 0 and last.notna().all(),
-        f"the table {TABLE!r} of run {name!r} has {len(table)} rows with "
-        f"{int(last.notna().sum())} numeric predictions at the end; it needs the first five "
-        "patients, one row each, with a prediction.",
+        say(
+            "the table {table!r} of run {run!r} has {rows} rows with {numeric} numeric "
+            "predictions at the end; it needs the first five patients, one row each, with a "
+            "prediction.",
+            table=TABLE,
+            run=name,
+            rows=len(table),
+            numeric=int(last.notna().sum()),
+        ),
     )
     appended = (
-        f" (the file holds {len(table) // 5} tables: log_table appends)" if len(table) > 5 else ""
+        say(" (the file holds {tables} tables: log_table appends)", tables=len(table) // 5)
+        if len(table) > 5
+        else ""
     )
     shown = ", ".join(f"{value:.0f}" for value in last)
-    return f"the winner, {name!r}, carries {TABLE} with the predictions {shown}{appended}."
+    return say(
+        "the winner, {run!r}, carries {table} with the predictions {shown}{appended}.",
+        run=name,
+        table=TABLE,
+        shown=shown,
+        appended=appended,
+    )
 
 
 q3 = Exercise(

@@ -10,6 +10,7 @@ import statistics
 from mlflow.entities import Run
 
 from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.language import say
 from helpers.exercises.records import children, expect, listing, metric, runs
 
 EXPERIMENT = "06-hyperparameter-tuning"
@@ -57,7 +58,10 @@ sweep = run_sweep(
 def _kids(parent: Run, how: str) -> list[Run]:
     """Return a parent's finished children, or say that it has none."""
     found = children(parent)
-    expect(found, f"run {parent.info.run_name!r} has no finished child runs: {how}")
+    expect(
+        found,
+        say("run {run!r} has no finished child runs: {how}", run=parent.info.run_name, how=how),
+    )
     return found
 
 
@@ -81,28 +85,46 @@ def _leaf_sweep() -> str:
 
 
 def _one_leaf_sweep(parent: Run) -> str:
-    kids = _kids(parent, f"run_sweep(..., parent_name={LEAF_SWEEP!r}) logs one per combination.")
+    kids = _kids(
+        parent,
+        say("run_sweep(..., parent_name={parent!r}) logs one per combination.", parent=LEAF_SWEEP),
+    )
     leaves = [kid.data.params.get("min_samples_leaf") for kid in kids]
     expect(
         set(LEAVES) <= set(leaves),
-        f"the children of {LEAF_SWEEP!r} have min_samples_leaf "
-        f"{listing(leaf for leaf in leaves if leaf)}, not 1, 5 and 10: the grid needs the key "
-        "min_samples_leaf.",
+        say(
+            "the children of {parent!r} have min_samples_leaf {leaves}, not 1, 5 and 10: the grid "
+            "needs the key min_samples_leaf.",
+            parent=LEAF_SWEEP,
+            leaves=listing(leaf for leaf in leaves if leaf),
+        ),
     )
     grid = _grid(parent)
     combos = set(itertools.product(*grid.values()))
     done = {tuple(kid.data.params.get(name) for name in grid) for kid in kids}
     expect(
         combos <= done,
-        f"{len(combos - done)} of the {len(combos)} combinations of the grid of {LEAF_SWEEP!r} "
-        "have no finished child: run the sweep again, it finishes them.",
+        say(
+            "{missing} of the {combos} combinations of the grid of {parent!r} have no finished "
+            "child: run the sweep again, it finishes them.",
+            missing=len(combos - done),
+            combos=len(combos),
+            parent=LEAF_SWEEP,
+        ),
     )
     rmse: dict[str, list[float]] = {leaf: [] for leaf in LEAVES}
     for kid in kids:
         if kid.data.params.get("min_samples_leaf") in rmse:
             rmse[kid.data.params["min_samples_leaf"]].append(metric(kid, "rmse"))
-    means = ", ".join(f"{statistics.fmean(values):.1f} for {leaf}" for leaf, values in rmse.items())
-    return f"{len(kids)} children cover the grid; their mean RMSE by min_samples_leaf: {means}."
+    means = ", ".join(
+        say("{rmse:.1f} for {leaf}", rmse=statistics.fmean(values), leaf=leaf)
+        for leaf, values in rmse.items()
+    )
+    return say(
+        "{children} children cover the grid; their mean RMSE by min_samples_leaf: {means}.",
+        children=len(kids),
+        means=means,
+    )
 
 
 q1 = Exercise(
@@ -145,18 +167,28 @@ def _by_hand() -> str:
 def _one_by_hand(parent: Run) -> str:
     kids = _kids(
         parent,
-        "start each child with mlflow.start_run(..., nested=True) inside the parent's with block.",
+        say(
+            "start each child with mlflow.start_run(..., nested=True) inside the parent's with "
+            "block."
+        ),
     )
     depths = {kid.data.params.get("max_depth"): kid for kid in kids}
     missing = [depth for depth in DEPTHS if depth not in depths]
     expect(
         not missing,
-        f"the children of {BY_HAND!r} have max_depth {listing(d for d in depths if d)}; "
-        f"none has {' or '.join(missing)}.",
+        say(
+            "the children of {parent!r} have max_depth {depths}; none has {missing}.",
+            parent=BY_HAND,
+            depths=listing(d for d in depths if d),
+            missing=say(" or ").join(missing),
+        ),
     )
     rmse = {depth: metric(depths[depth], "rmse") for depth in DEPTHS}
-    shown = ", ".join(f"{value:.1f} at max_depth {depth}" for depth, value in rmse.items())
-    return f"its children have the RMSE {shown}."
+    shown = ", ".join(
+        say("{rmse:.1f} at max_depth {depth}", rmse=value, depth=depth)
+        for depth, value in rmse.items()
+    )
+    return say("its children have the RMSE {shown}.", shown=shown)
 
 
 q2 = Exercise(
@@ -233,26 +265,44 @@ def _one_search(parent: Run) -> str:
     estimator = parent.data.tags.get("estimator_name")
     expect(
         estimator == "GridSearchCV",
-        f"run {SEARCH!r} shows no GridSearchCV fitted under mlflow.sklearn.autolog() (autolog "
-        f"tags the run with its estimator_name; found {estimator!r}).",
+        say(
+            "run {run!r} shows no GridSearchCV fitted under mlflow.sklearn.autolog() (autolog "
+            "tags the run with its estimator_name; found {estimator!r}).",
+            run=SEARCH,
+            estimator=estimator,
+        ),
     )
     combos = _combinations(parent.data.params.get("param_grid"))
     expect(
         combos is None or combos > 3,
-        f"the grid of {SEARCH!r} has only {combos} combinations, so it cannot show a limit of "
-        "3 child runs: give it more than 3.",
+        say(
+            "the grid of {run!r} has only {combos} combinations, so it cannot show a limit of 3 "
+            "child runs: give it more than 3.",
+            run=SEARCH,
+            combos=combos,
+        ),
     )
     kids = children(parent)
     expect(
         len(kids) == 3,
-        f"run {SEARCH!r} has {len(kids)} child runs, not 3: autolog makes one for each of the "
-        "best max_tuning_runs combinations (5 unless told otherwise).",
+        say(
+            "run {run!r} has {children} child runs, not 3: autolog makes one for each of the best "
+            "max_tuning_runs combinations (5 unless told otherwise).",
+            run=SEARCH,
+            children=len(kids),
+        ),
     )
     ranks = sorted(int(kid.data.metrics.get("rank_test_score", 0)) for kid in kids)
-    of = f" of the grid's {combos}" if combos else ""
-    return (
-        f"its 3 children hold the combinations ranked {', '.join(map(str, ranks))} "
-        f"(rank_test_score){of}."
+    ranked = ", ".join(map(str, ranks))
+    if combos:
+        return say(
+            "its 3 children hold the combinations ranked {ranks} (rank_test_score) of the grid's "
+            "{combos}.",
+            ranks=ranked,
+            combos=combos,
+        )
+    return say(
+        "its 3 children hold the combinations ranked {ranks} (rank_test_score).", ranks=ranked
     )
 
 
@@ -313,34 +363,61 @@ def _next_sweep() -> str:
 
 
 def _one_next_sweep(parent: Run) -> str:
-    kids = _kids(parent, f"run_sweep(..., parent_name={NEXT_SWEEP!r}) logs one per combination.")
+    kids = _kids(
+        parent,
+        say("run_sweep(..., parent_name={parent!r}) logs one per combination.", parent=NEXT_SWEEP),
+    )
     tried = {(kid.data.params.get("n_estimators"), kid.data.params.get("max_depth")): kid
              for kid in kids}  # fmt: skip
     missing = [
-        f"400 trees at max_depth {depth}" for depth in ("3", "4") if ("400", depth) not in tried
+        say("{trees} trees at max_depth {depth}", trees="400", depth=depth)
+        for depth in ("3", "4")
+        if ("400", depth) not in tried
     ]
     expect(
         not missing,
-        f"the children of {NEXT_SWEEP!r} have no {' and no '.join(missing)}; they tried "
-        f"{listing(f'{n} trees at max_depth {d}' for n, d in tried)}.",
+        say(
+            "the children of {parent!r} have no {missing}; they tried {tried}.",
+            parent=NEXT_SWEEP,
+            missing=say(" and no ").join(missing),
+            tried=listing(
+                say("{trees} trees at max_depth {depth}", trees=n, depth=d) for n, d in tried
+            ),
+        ),
     )
     rmse = {depth: metric(tried[("400", depth)], "rmse") for depth in ("3", "4")}
     depth = min(rmse, key=rmse.get)
     best = rmse[depth]
-    found = f"the best of {NEXT_SWEEP!r} has an RMSE of {best:.2f} (400 trees, max_depth {depth})"
+    found = say(
+        "the best of {parent!r} has an RMSE of {best:.2f} (400 trees, max_depth {depth})",
+        parent=NEXT_SWEEP,
+        best=best,
+        depth=depth,
+    )
     earlier = [r for r in runs(EXPERIMENT, f"attributes.run_name = '{FOREST_SWEEP}'")
                if "best_rmse" in r.data.metrics]  # fmt: skip
     if not earlier:
-        return f"{found}."
+        return say("{found}.", found=found)
     before = earlier[0].data.metrics["best_rmse"]
     tags = earlier[0].data.tags
-    where = (
-        f"{tags.get('best.n_estimators', '?')} trees, max_depth {tags.get('best.max_depth', '?')}"
+    where = say(
+        "{trees} trees, max_depth {depth}",
+        trees=tags.get("best.n_estimators", "?"),
+        depth=tags.get("best.max_depth", "?"),
     )
     verdict = (
-        f"better by {before - best:.2f}" if best < before else f"no better ({best - before:+.2f})"
+        say("better by {gain:.2f}", gain=before - best)
+        if best < before
+        else say("no better ({change:+.2f})", change=best - before)
     )
-    return f"{found}, against {before:.2f} for {FOREST_SWEEP!r} ({where}): {verdict}."
+    return say(
+        "{found}, against {before:.2f} for {earlier!r} ({where}): {verdict}.",
+        found=found,
+        before=before,
+        earlier=FOREST_SWEEP,
+        where=where,
+        verdict=verdict,
+    )
 
 
 q4 = Exercise(

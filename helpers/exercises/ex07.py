@@ -7,10 +7,11 @@ import re
 from mlflow.entities import Run
 
 from helpers.exercises import Exercise, Wrong, records
+from helpers.exercises.language import say
 from helpers.exercises.records import NotYet, expect, listing, runs
 
 #: Said under the exercises' heading in notebook 07, after what every notebook says there.
-NOTE = """In this notebook the checks read the team server of section 2, as the reviewer who
+NOTE = """In this notebook the checks read the team server of section 1, as the reviewer who
 joined it: do the exercises while it runs. The last cell stops it, and its runs go with
 it (it keeps them in a temporary folder). `progress()` reads the store MLflow points at,
 here the team server; in the other notebooks, your own store."""
@@ -21,7 +22,7 @@ TEAM_ON_DATABRICKS = "/Shared/team-project"
 #: Who has logged (or joined) by the time of the exercises.
 MEMBERS = ("member_a", "member_b", "member_c")
 REVIEWER = "reviewer"
-NOTE = "mlflow.note.content"
+NOTE_TAG = "mlflow.note.content"
 MENTIONS_MAX_DEPTH = "tags.`mlflow.note.content` LIKE '%max_depth%'"
 
 #: What notebook 07 has recorded by its exercises, in short (for the tests): a real team
@@ -65,17 +66,24 @@ def _fourth_member() -> str:
     newcomers = [run for run in scored if _participant(run) not in (*MEMBERS, REVIEWER)]
     expect(
         newcomers,
-        "no participant other than 'member_a', 'member_b', 'member_c' and 'reviewer' has a "
-        f"finished run with an rmse in {team!r} yet; the participants there: "
-        f"{listing(map(_participant, scored))}. A member who is there already adds nothing: "
-        "team_member.py skips the runs that member logged before.",
+        say(
+            "no participant other than 'member_a', 'member_b', 'member_c' and 'reviewer' has a "
+            "finished run with an rmse in {team!r} yet; the participants there: "
+            "{participants}. A member who is there already adds nothing: team_member.py skips "
+            "the runs that member logged before.",
+            team=team,
+            participants=listing(map(_participant, scored)),
+        ),
     )
     ridge = [run for run in newcomers if run.data.params.get("model_type") == "Ridge"]
     expect(
         ridge,
-        f"{listing(map(_participant, newcomers))} logged runs with an rmse, but no Ridge "
-        "(param model_type = 'Ridge'); their models: "
-        f"{listing(run.data.params.get('model_type', 'none') for run in newcomers)}.",
+        say(
+            "{newcomers} logged runs with an rmse, but no Ridge (param model_type = 'Ridge'); "
+            "their models: {models}.",
+            newcomers=listing(map(_participant, newcomers)),
+            models=listing(run.data.params.get("model_type", "none") for run in newcomers),
+        ),
     )
     name = _participant(ridge[0])
     best: dict[str, float] = {}
@@ -85,13 +93,21 @@ def _fourth_member() -> str:
     rank = 1 + sum(score < best[name] - 1e-9 for score in best.values())
     level = [who for who, score in best.items() if who != name and abs(score - best[name]) < 1e-9]
     tie = (
-        f", level with {listing(level)}: the same model, settings and data split give the same rmse"
+        say(
+            ", level with {level}: the same model, settings and data split give the same rmse",
+            level=listing(level),
+        )
         if level
         else ""
     )
-    return (
-        f"the newcomer {name!r} ranks {rank} of {len(best)} on the leaderboard, with a best "
-        f"rmse of {best[name]:.2f}{tie}."
+    return say(
+        "the newcomer {name!r} ranks {rank} of {count} on the leaderboard, with a best rmse of "
+        "{best:.2f}{tie}.",
+        name=name,
+        rank=rank,
+        count=len(best),
+        best=best[name],
+        tie=tie,
     )
 
 
@@ -154,31 +170,50 @@ def _r2_too() -> str:
         keys = {key for run in logged for key in run.data.metrics}
         near = [key for key in keys if _like_r2(key)]
         instead = (
-            f" Found {listing(near)} instead: the run table and the leaderboard find a metric "
-            "by its exact name, so name it 'r2'."
+            say(
+                " Found {near} instead: the run table and the leaderboard find a metric by its "
+                "exact name, so name it 'r2'.",
+                near=listing(near),
+            )
             if near
             else ""
         )
         raise NotYet(
-            f"none of your finished runs in {team!r} has a metric 'r2' yet; the metrics of "
-            f"your runs there: {listing(keys)}.{instead}"
+            say(
+                "none of your finished runs in {team!r} has a metric 'r2' yet; the metrics of "
+                "your runs there: {keys}.{instead}",
+                team=team,
+                keys=listing(keys),
+                instead=instead,
+            )
         )
     both = [run for run in with_r2 if "rmse" in run.data.metrics]
     expect(
         both,
-        f"run {with_r2[0].info.run_name!r} has an r2 but no 'rmse': log both metrics in one "
-        "run, so that it ranks by either.",
+        say(
+            "run {run!r} has an r2 but no 'rmse': log both metrics in one run, so that it ranks "
+            "by either.",
+            run=with_r2[0].info.run_name,
+        ),
     )
     run = both[0]
     r2, rmse = run.data.metrics["r2"], run.data.metrics["rmse"]
     expect(
         r2 <= 1,
-        f"run {run.info.run_name!r} has r2 = {r2:.4g}, but an R² is at most 1: log "
-        "r2_score(y_test, predicted) of the test rows.",
+        say(
+            "run {run!r} has r2 = {r2:.4g}, but an R² is at most 1: log "
+            "r2_score(y_test, predicted) of the test rows.",
+            run=run.info.run_name,
+            r2=r2,
+        ),
     )
-    return (
-        f"run {run.info.run_name!r} of {_participant(run)!r} has rmse {rmse:.2f} and r2 "
-        f"{r2:.2f}: it explains {r2:.0%} of the variance of y on the test rows."
+    return say(
+        "run {run!r} of {participant!r} has rmse {rmse:.2f} and r2 {r2:.2f}: it explains "
+        "{r2:.0%} of the variance of y on the test rows.",
+        run=run.info.run_name,
+        participant=_participant(run),
+        rmse=rmse,
+        r2=r2,
     )
 
 
@@ -238,35 +273,55 @@ def _reviewed() -> str:
     noted = runs(team, MENTIONS_MAX_DEPTH, everyone=True)
     expect(
         noted,
-        f"no run in {team!r} has a note ({NOTE}) that mentions max_depth: run the notebook's "
-        "cells first.",
+        say(
+            "no run in {team!r} has a note ({note}) that mentions max_depth: run the notebook's "
+            "cells first.",
+            team=team,
+            note=NOTE_TAG,
+        ),
     )
     tagged = {run.info.run_id: run for run in runs(team, "tags.reviewed = 'yes'", everyone=True)}
     missing = [run for run in noted if run.info.run_id not in tagged]
     others = sorted({run.data.tags["reviewed"] for run in missing if "reviewed" in run.data.tags})
     lacking = listing(run.info.run_name for run in missing)
+    theirs = say(" (their tag reviewed: {others})", others=listing(others)) if others else ""
     expect(
         not missing,
-        (
-            f"none of the {len(noted)} runs whose note mentions max_depth carries the tag "
-            f"reviewed = 'yes' yet: {lacking}"
-            if len(missing) == len(noted)
-            else f"{len(missing)} of the {len(noted)} runs whose note mentions max_depth do "
-            f"not carry the tag reviewed = 'yes' yet: {lacking}"
+        say(
+            "none of the {count} runs whose note mentions max_depth carries the tag "
+            "reviewed = 'yes' yet: {lacking}{theirs}.",
+            count=len(noted),
+            lacking=lacking,
+            theirs=theirs,
         )
-        + (f" (their tag reviewed: {listing(others)})." if others else "."),
+        if len(missing) == len(noted)
+        else say(
+            "{missing} of the {count} runs whose note mentions max_depth do not carry the tag "
+            "reviewed = 'yes' yet: {lacking}{theirs}.",
+            missing=len(missing),
+            count=len(noted),
+            lacking=lacking,
+            theirs=theirs,
+        ),
     )
     wanted = {run.info.run_id for run in noted}
     extra = [run.info.run_name for run_id, run in tagged.items() if run_id not in wanted]
     expect(
         not extra,
-        f"the {len(noted)} runs whose note mentions max_depth carry reviewed = 'yes', but so do "
-        f"{len(extra)} whose note does not: {listing(extra)}. Remove it from those with "
-        "MlflowClient().delete_tag.",
+        say(
+            "the {count} runs whose note mentions max_depth carry reviewed = 'yes', but so do "
+            "{extra_count} whose note does not: {extra}. Remove it from those with "
+            "MlflowClient().delete_tag.",
+            count=len(noted),
+            extra_count=len(extra),
+            extra=listing(extra),
+        ),
     )
-    return (
-        f"the {len(noted)} runs whose note mentions max_depth, and only they, carry "
-        f"reviewed = 'yes': {listing(run.info.run_name for run in noted)}."
+    return say(
+        "the {count} runs whose note mentions max_depth, and only they, carry reviewed = 'yes': "
+        "{runs}.",
+        count=len(noted),
+        runs=listing(run.info.run_name for run in noted),
     )
 
 

@@ -6,6 +6,7 @@ import mlflow
 
 from helpers import data
 from helpers.exercises import Exercise, Wrong
+from helpers.exercises.language import say
 from helpers.exercises.records import (
     NotYet,
     children,
@@ -86,14 +87,22 @@ def _resumed() -> str:
     trials = children(study)
     expect(
         len(trials) >= MORE_TRIALS,
-        f"the study {STUDY!r} has {len(trials)} finished trial runs, not {MORE_TRIALS} yet: "
-        "load it by its name and optimize the trials that are missing.",
+        say(
+            "the study {study!r} has {count} finished trial runs, not {wanted} yet: load it by "
+            "its name and optimize the trials that are missing.",
+            study=STUDY,
+            count=len(trials),
+            wanted=MORE_TRIALS,
+        ),
     )
     best = min(trials, key=lambda trial: metric(trial, "value"))
-    return (
-        f"the study has {len(trials)} trials; the best, max_depth {param(best, 'max_depth')} "
-        f"and n_estimators {param(best, 'n_estimators')}, has the value "
-        f"{metric(best, 'value'):.3f}."
+    return say(
+        "the study has {count} trials; the best, max_depth {max_depth} and n_estimators "
+        "{n_estimators}, has the value {value:.3f}.",
+        count=len(trials),
+        max_depth=param(best, "max_depth"),
+        n_estimators=param(best, "n_estimators"),
+        value=metric(best, "value"),
     )
 
 
@@ -143,8 +152,13 @@ def _forests_per_band() -> str:
         others = [run.info.run_name for run in runs(EXPERIMENT) if run.info.run_name.startswith(
             ("ridge-", "forest-"))]  # fmt: skip
         raise NotYet(
-            f"no finished run named {listing(missing)} in {EXPERIMENT!r}; the runs per band "
-            f"there: {listing(others)}."
+            say(
+                "no finished run named {missing} in {experiment!r}; the runs per band there: "
+                "{others}.",
+                missing=listing(missing),
+                experiment=EXPERIMENT,
+                others=listing(others),
+            )
         )
     scores = []
     for band, logged in found.items():
@@ -152,14 +166,22 @@ def _forests_per_band() -> str:
         kind = param(run, "model_type")
         expect(
             kind == "RandomForestRegressor",
-            f"run 'forest-{band}' has the model_type {kind!r}, not 'RandomForestRegressor'.",
+            say(
+                "run 'forest-{band}' has the model_type {kind!r}, not 'RandomForestRegressor'.",
+                band=band,
+                kind=kind,
+            ),
         )
         expect(
             param(run, "age_band") == band,
-            f"run 'forest-{band}' has the age_band {param(run, 'age_band')!r}.",
+            say(
+                "run 'forest-{band}' has the age_band {age_band!r}.",
+                band=band,
+                age_band=param(run, "age_band"),
+            ),
         )
         scores.append(f"{band} {metric(run, 'rmse'):.1f}")
-    return f"one forest per band, RMSE {', '.join(scores)}."
+    return say("one forest per band, RMSE {scores}.", scores=", ".join(scores))
 
 
 q2 = Exercise(
@@ -219,7 +241,10 @@ def _scored() -> str:
     rmse = metric(run, "udf_rmse")
     champion = version_by_alias(model_name("spark_forest"), "champion")
     rows = param(run, "rows")
-    expect(rows == "89", f"run {SCORING!r} scored {rows} rows; the test rows are 89.")
+    expect(
+        rows == "89",
+        say("run {run!r} scored {rows} rows; the test rows are 89.", run=SCORING, rows=rows),
+    )
     diabetes = data.diabetes()
     features = [c for c in diabetes.columns if c != "y"]
     _, X_test, _, y_test = data.split(diabetes, features, 0.8)
@@ -227,10 +252,18 @@ def _scored() -> str:
     wanted = float(((model.predict(X_test) - y_test.to_numpy()) ** 2).mean() ** 0.5)
     expect(
         abs(rmse - wanted) < 1e-6,
-        f"run {SCORING!r} has udf_rmse {rmse:.4f}, but the champion's RMSE on the test rows "
-        f"is {wanted:.4f}: score X_test (with y_test) with the UDF of @champion.",
+        say(
+            "run {run!r} has udf_rmse {rmse:.4f}, but the champion's RMSE on the test rows is "
+            "{wanted:.4f}: score X_test (with y_test) with the UDF of @champion.",
+            run=SCORING,
+            rmse=rmse,
+            wanted=wanted,
+        ),
     )
-    return f"the UDF scored the 89 test rows with RMSE {rmse:.3f}, as the model does in pandas."
+    return say(
+        "the UDF scored the 89 test rows with RMSE {rmse:.3f}, as the model does in pandas.",
+        rmse=rmse,
+    )
 
 
 q3 = Exercise(

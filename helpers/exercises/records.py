@@ -19,6 +19,7 @@ from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
 from helpers import registry, tracking
+from helpers.exercises.language import say
 from helpers.participant import PARTICIPANT_ENV
 
 #: The tag MLflow gives a child run, naming its parent.
@@ -152,10 +153,10 @@ def listing(names: Iterable[str]) -> str:
     """
     unique = sorted(set(names))
     if not unique:
-        return "none"
+        return say("none")
     shown = ", ".join(repr(name) for name in unique[:LISTED])
     more = len(unique) - LISTED
-    return f"{shown} and {more} more" if more > 0 else shown
+    return say("{shown} and {more} more", shown=shown, more=more) if more > 0 else shown
 
 
 def experiment(name: str) -> Experiment:
@@ -175,7 +176,10 @@ def experiment(name: str) -> Experiment:
     found = reader.client.get_experiment_by_name(full)
     expect(
         found is not None and found.lifecycle_stage == "active",
-        f"there is no experiment {name!r} in this store yet: run the notebook's cells first.",
+        say(
+            "there is no experiment {name!r} in this store yet: run the notebook's cells first.",
+            name=name,
+        ),
     )
     return found
 
@@ -229,8 +233,13 @@ def runs_named(experiment_name: str, run_name: str) -> list[Run]:
     if not found:
         top = [r.info.run_name for r in runs(experiment_name) if PARENT not in r.data.tags]
         raise NotYet(
-            f"no finished run named {run_name!r} in experiment {experiment_name!r}; the runs "
-            f"there are: {listing(top)}."
+            say(
+                "no finished run named {run!r} in experiment {experiment!r}; the runs there are: "
+                "{runs}.",
+                run=run_name,
+                experiment=experiment_name,
+                runs=listing(top),
+            )
         )
     return found
 
@@ -273,7 +282,7 @@ def first_passing(found: Sequence[Run], verify: Callable[[Run], str]) -> str:
             return verify(run)
         except NotYet as lacking:
             missing = missing or lacking
-    raise missing or NotYet("no finished run to check.")
+    raise missing or NotYet(say("no finished run to check."))
 
 
 def children(parent: Run) -> list[Run]:
@@ -310,7 +319,12 @@ def param(run: Run, key: str) -> str:
     params = run.data.params
     expect(
         key in params,
-        f"run {run.info.run_name!r} has no param {key!r}; its params: {listing(params)}.",
+        say(
+            "run {run!r} has no param {key!r}; its params: {params}.",
+            run=run.info.run_name,
+            key=key,
+            params=listing(params),
+        ),
     )
     return params[key]
 
@@ -331,7 +345,12 @@ def metric(run: Run, key: str) -> float:
     metrics = run.data.metrics
     expect(
         key in metrics,
-        f"run {run.info.run_name!r} has no metric {key!r}; its metrics: {listing(metrics)}.",
+        say(
+            "run {run!r} has no metric {key!r}; its metrics: {metrics}.",
+            run=run.info.run_name,
+            key=key,
+            metrics=listing(metrics),
+        ),
     )
     return metrics[key]
 
@@ -365,10 +384,15 @@ def version_by_alias(name: str, alias: str) -> ModelVersion:
     try:
         model = reader.client.get_registered_model(name)
     except MlflowException:
-        raise NotYet(f"there is no registered model {name!r} yet.") from None
+        raise NotYet(say("there is no registered model {name!r} yet.", name=name)) from None
     aliases = model.aliases or {}
     expect(
         alias in aliases,
-        f"model {name!r} has no alias {alias!r}; its aliases: {listing(aliases)}.",
+        say(
+            "model {name!r} has no alias {alias!r}; its aliases: {aliases}.",
+            name=name,
+            alias=alias,
+            aliases=listing(aliases),
+        ),
     )
     return reader.client.get_model_version(name, str(aliases[alias]))

@@ -1,0 +1,132 @@
+"""Japanese of ``helpers.exercises.ex05`` (notebook 05)."""
+
+from helpers.exercises.language import Texts
+
+EXERCISES = {
+    1: Texts(
+        title="リッジ回帰",
+        practises="新しい候補を記録し、記録済みの候補をスキップする",
+        task=(
+            "`Ridge(alpha=1.0)` (`sklearn.linear_model` から) を `candidates` に追加し、\n"
+            "セクション 3 のループをもう一度実行してください。ループはどのランを記録し、\n"
+            "どれをスキップしますか? それはなぜですか? チェックは、パラメーター `model_type`\n"
+            "が `Ridge`、`alpha` が 1.0 で、交差検証のパラメーター (`cv_folds`、`cv_shuffle`、\n"
+            "`cv_seed`) とメトリクス `rmse_mean`、`rmse_std`、`fit_seconds` を持つ完了した\n"
+            "ランを探します。`LinearRegression` と比べて、ペナルティは効果がありますか?"
+        ),
+        hint=(
+            "モデルをリストに追加して、ループのセルをそのまま実行します。already_logged は"
+            "それまでの 4 つのモデルをパラメーターで見つけるので、トレーニングして記録されるのは新しい"
+            "モデルだけです。"
+        ),
+        why=(
+            "各ランはモデルの種類、すべてのハイパーパラメーター、交差検証の設定を記録するので、"
+            "ループはどのモデルが記録済みかを判断でき、新しいモデルだけを実行します。"
+        ),
+    ),
+    2: Texts(
+        title="よりシンプルなランダムフォレスト",
+        practises="ハイパーパラメーターを 1 つ変え、新しいランとして記録し、2 つのランを比べる",
+        task=(
+            "セクション 2 のランダムフォレストを `max_depth=4` で (ほかの設定は変えずに)\n"
+            "セクション 3 のループで実行してください。パラメーターが異なるので、2 つ目の\n"
+            "`RandomForestRegressor` のランとして記録されます。ここでは、よりシンプルな\n"
+            "ランダムフォレストのほうが良い結果になりますか? 2 つのランダムフォレストの\n"
+            "`rmse_mean` と `gap` (セクション 5) を比べてください。"
+        ),
+        hint=(
+            "ランダムフォレストに設定を 1 つ加えたコピーを candidates に追加し、ループを実行"
+            "します。already_logged はすべてのパラメーターを比べ、max_depth もその 1 つです。"
+        ),
+        why=(
+            "どのハイパーパラメーターもパラメーターとして記録されるので、そのうち 1 つを変えると"
+            "古いランの隣に新しいランができ、その 1 つの設定が何を変えたかが記録からわかります。"
+        ),
+    ),
+    3: Texts(
+        title="勝者の予測を記録する",
+        practises="ランからモデルを読み込み、そのランにテーブルのアーティファクトを記録する",
+        task=(
+            "では勝者を見つけましょう: `rmse_mean` が最も低いランです。そのモデルを\n"
+            "`mlflow.pyfunc.load_model(f\"runs:/{run_id}/model\")` で読み込み (そのランが\n"
+            "`model` として記録したモデル)、最初の 5 人の患者 (`X.head(5)`) を予測して\n"
+            "ください。5 人分の行に予測を列 `prediction` として加え、勝者のランに記録します:\n"
+            "`mlflow.log_table(..., artifact_file=\"first_five.json\", run_id=...)`。\n"
+            "`log_table` は既存のファイルに追記するので、記録は 1 回だけにしてください。"
+        ),
+        hint=(
+            "rmse_mean で並べ替えたセクション 4 の表では勝者が先頭にあり、その run_id もわかり"
+            "ます。同じ run_id を runs:/ URI と log_table の両方に使います。log_table に、開いて"
+            "いるランは必要ありません。"
+        ),
+        why=(
+            "テーブルのアーティファクトは、勝者の予測を、それを出したランやモデルと一緒に"
+            "保存します。mlflow.load_table で読み戻せます。"
+        ),
+    ),
+}
+
+MESSAGES = {
+    "{key} = {found!r} (wanted {wanted!r})": "{key} = {found!r} (正しくは {wanted!r})",
+    "run {run!r} has the CV param {wrong}.":
+        "ラン {run!r} の交差検証のパラメーターが {wrong} になっています。",
+    "no finished run with the param model_type 'Ridge' in experiment {experiment!r}; the model "
+    "types there: {types}.":
+        "エクスペリメント {experiment!r} に、パラメーター model_type が 'Ridge' の完了した"
+        "ランがありません。そこにあるモデルの種類: {types}。",
+    "the Ridge run {run!r} has alpha {alpha!r}, not '1.0'.":
+        "Ridge のラン {run!r} の alpha は {alpha!r} で、'1.0' ではありません。",
+    "the Ridge run has an rmse_mean of {rmse:.2f} (std {std:.2f}), against {linear:.2f} for "
+    "LinearRegression: with features scaled so that each column's squares sum to 1, alpha=1.0 "
+    "shrinks the weights hard.":
+        "Ridge のランの rmse_mean は {rmse:.2f} (標準偏差 {std:.2f}) で、LinearRegression は "
+        "{linear:.2f} です。各列の二乗和が 1 になるようにスケーリングされた特徴量では、"
+        "alpha=1.0 は重みを強く縮小します。",
+    "the Ridge run has an rmse_mean of {rmse:.2f} (std {std:.2f}): with features scaled so that "
+    "each column's squares sum to 1, alpha=1.0 shrinks the weights hard.":
+        "Ridge のランの rmse_mean は {rmse:.2f} (標準偏差 {std:.2f}) です。各列の二乗和が 1 "
+        "になるようにスケーリングされた特徴量では、alpha=1.0 は重みを強く縮小します。",
+    "no finished RandomForestRegressor run with max_depth '4' in experiment {experiment!r}; the "
+    "forests there have max_depth {depths}.":
+        "エクスペリメント {experiment!r} に、max_depth が '4' の完了した RandomForestRegressor "
+        "のランがありません。そこにあるランダムフォレストの max_depth: {depths}。",
+    "run {run!r} has no metric {metric!r}, so its gap is unknown: section 3's loop logs it with "
+    "mlflow.models.evaluate.":
+        "ラン {run!r} にはメトリクス {metric!r} がないので、ギャップがわかりません。"
+        "セクション 3 のループが mlflow.models.evaluate でこれを記録します。",
+    "the forest with max_depth '4' is there, but with {wrong}: keep the other settings of "
+    "section 2.":
+        "max_depth が '4' のランダムフォレストはありますが、{wrong} になっています。"
+        "ほかの設定はセクション 2 のままにしてください。",
+    "the forest with max_depth 4 has an rmse_mean of {rmse:.2f} and a gap of {gap:.2f}.":
+        "max_depth 4 のランダムフォレストの rmse_mean は {rmse:.2f}、ギャップは {gap:.2f} です。",
+    "with max_depth 4 the forest has an rmse_mean of {rmse:.2f} against {before:.2f} without it, "
+    "and a gap of {gap:.2f} against {before_gap:.2f}: the shallower trees memorise less.":
+        "max_depth 4 のランダムフォレストの rmse_mean は {rmse:.2f} (max_depth なしでは "
+        "{before:.2f})、ギャップは {gap:.2f} (max_depth なしでは {before_gap:.2f}) です。"
+        "浅い木のほうが暗記が少なくなっています。",
+    "with max_depth 4 the forest has an rmse_mean of {rmse:.2f} against {before:.2f} without it, "
+    "and a gap of {gap:.2f} against {before_gap:.2f}: the shallower trees memorise no less.":
+        "max_depth 4 のランダムフォレストの rmse_mean は {rmse:.2f} (max_depth なしでは "
+        "{before:.2f})、ギャップは {gap:.2f} (max_depth なしでは {before_gap:.2f}) です。"
+        "浅い木でも暗記は少なくなっていません。",
+    "no finished run in experiment {experiment!r} has a metric 'rmse_mean' yet: run section 3 "
+    "first.":
+        "エクスペリメント {experiment!r} には、メトリクス 'rmse_mean' を持つ完了したランが"
+        "まだありません。先にセクション 3 を実行してください。",
+    "it is on {runs} instead": "代わりに {runs} にあります",
+    "no run here has one": "ここには、それを持つランがありません",
+    "the winner, run {run!r} (lowest rmse_mean), has no artifact {table!r}; {where}.":
+        "勝者のラン {run!r} (rmse_mean が最小) には、アーティファクト {table!r} がありません。"
+        "{where}。",
+    "the table {table!r} of run {run!r} has no column 'prediction'; its columns: {columns}.":
+        "ラン {run!r} のテーブル {table!r} には列 'prediction' がありません。その列: {columns}。",
+    "the table {table!r} of run {run!r} has {rows} rows with {numeric} numeric predictions at "
+    "the end; it needs the first five patients, one row each, with a prediction.":
+        "ラン {run!r} のテーブル {table!r} は {rows} 行で、末尾にある数値の予測は {numeric} 個"
+        "です。最初の 5 人の患者を 1 人 1 行で、予測と一緒に入れる必要があります。",
+    " (the file holds {tables} tables: log_table appends)":
+        " (log_table は追記するので、ファイルには {tables} 個のテーブルがあります)",
+    "the winner, {run!r}, carries {table} with the predictions {shown}{appended}.":
+        "勝者 {run!r} には、予測 {shown} を含む {table} があります{appended}。",
+}

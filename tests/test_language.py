@@ -1,0 +1,107 @@
+"""The exercises in two languages: every message and text of the checks has its Japanese.
+
+The English modules pass their messages to ``say()`` as templates; the Japanese catalogs
+(``helpers.exercises.ja``) must translate every one of them with the same fields, and
+nothing else, so that a Japanese learner never meets an English sentence from a check.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from helpers.exercises import all_exercises, ja, language
+from helpers.exercises.language import LANGUAGE_ENV, current, fill, say
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH_MODULES = sorted((ROOT / "helpers" / "exercises").glob("*.py"))
+EXERCISES = all_exercises()
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def templates() -> dict[str, str]:
+    """Every template passed to say() in the English modules, with where it is."""
+    found: dict[str, str] = {}
+    for path in ENGLISH_MODULES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say":
+                first = node.args[0] if node.args else None
+                where = f"{path.name}:{node.lineno}"
+                assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                    f"{where}: say() takes its template as a literal, so it can be translated"
+                )
+                found[first.value] = where
+    return found
+
+
+def code_in(markdown: str) -> list[str]:
+    """The code of Markdown text: its fenced blocks, then its inline spans (which may hold
+    backticks: ``` `` a`b `` ```)."""
+    fences = re.findall(r"```.*?```", markdown, re.S)
+    inline = re.sub(r"```.*?```", "", markdown, flags=re.S)
+    spans = re.finditer(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", inline, re.S)
+    return fences + [span.group(2).strip() for span in spans]
+
+
+def fields(template: str) -> set[str]:
+    """The names of a template's fields."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_every_message_has_its_japanese_with_the_same_fields():
+    english = templates()
+    catalog = ja.messages()
+    missing = {t: where for t, where in english.items() if t not in catalog}
+    assert not missing, f"no Japanese for: {missing}"
+    for template, japanese in catalog.items():
+        assert template in english, f"the catalog translates a message no module says: {template!r}"
+        assert fields(japanese) == fields(template), (template, japanese)
+        assert JAPANESE.search(japanese) or not JAPANESE.search(template), japanese
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: f"ex{e.notebook}.{e.name}")
+def test_every_exercise_speaks_japanese(exercise):
+    texts = exercise.texts("ja")
+    for name in ("title", "practises", "task", "hint", "why"):
+        assert JAPANESE.search(getattr(texts, name)), f"{name} is not in Japanese"
+    assert texts.why.endswith("。")
+    assert not re.search(r"`|\w\(|=", texts.hint), "a hint is a nudge, not code"
+    too_long = [line for line in texts.task.splitlines() if language._columns(line) > 90]
+    assert too_long == [], "a task line is at most 90 columns (a Japanese character is two)"
+    assert sorted(code_in(texts.task)) == sorted(code_in(exercise.task)), "the English task's code"
+
+
+def test_the_japanese_notebooks_folder_speaks_japanese(tmp_path, monkeypatch):
+    monkeypatch.delenv(LANGUAGE_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert current() == "en"
+    (tmp_path / "ja").mkdir()
+    monkeypatch.chdir(tmp_path / "ja")
+    assert current() == "ja"
+    assert say("Not yet: {missing}", missing="x") == "まだです: x"
+    monkeypatch.setenv(LANGUAGE_ENV, "en")
+    assert current() == "en"
+    assert say("Not yet: {missing}", missing="x") == "Not yet: x"
+    monkeypatch.setenv(LANGUAGE_ENV, "fr")
+    with pytest.raises(ValueError, match="COURSE_LANGUAGE='fr'"):
+        current()
+
+
+def test_japanese_lines_fold_between_characters_but_keep_names_whole():
+    text = ja.messages()["run {run!r} has no metric {key!r}; its metrics: {metrics}."].format(
+        run="RandomForest_Train80_Feature1+2", key="answer_squared", metrics="'answer', 'mse'"
+    )
+    folded = fill(text * 3, 40)
+    lines = folded.splitlines()
+    assert len(lines) > 3
+    assert all(language._columns(line) <= 40 for line in lines if " " not in line.strip())
+    assert not [line for line in lines if line[0] in "、。)」"], "a line starts with a closing mark"
+    assert "RandomForest_Train80_Feature1+2" in folded.replace("\n", "")
+    assert all("RandomForest_Train80_Feature1+2" in line for line in lines if "Random" in line)
+    assert fill("plain English text stays as textwrap folds it", 20) == (
+        "plain English text\nstays as textwrap\nfolds it"
+    )
