@@ -180,3 +180,17 @@ def test_the_japanese_pages_are_japanese_and_link_the_glossary(site):
     for guide in ("index", "databricks", "editions", "workshop", "ui"):
         text = (site / "ja" / f"{guide}.html").read_text()
         assert '<html lang="ja"' in text and "用語集" in text, guide
+
+
+def test_every_link_and_asset_of_the_site_is_there(site):
+    """Both languages: every relative link, stylesheet, script and picture of every page."""
+    from urllib.parse import unquote
+
+    missing = set()
+    for page in (p for p in site.rglob("*.html") if p.name != "404.html"):  # a server's page
+        for target in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text()):
+            if re.match(r"[a-z]+:|//", target):
+                continue  # another site, data: or mailto:
+            if not (page.parent / unquote(target)).exists():
+                missing.add((page.relative_to(site).as_posix(), target))
+    assert not missing, sorted(missing)[:20]

@@ -8,8 +8,11 @@ nothing else, so that a Japanese learner never meets an English sentence from a 
 from __future__ import annotations
 
 import ast
+import os
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGLISH_MODULES = sorted((ROOT / "helpers" / "exercises").glob("*.py"))
 EXERCISES = all_exercises()
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+WIDE = r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"
+JAPANESE_BREAK = re.compile(rf"{WIDE}\n{WIDE}")
 
 
 def templates() -> dict[str, str]:
@@ -52,6 +57,12 @@ def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
+def test_the_notes_under_the_exercise_headings_read_as_japanese_paragraphs():
+    for name in ja.MODULES:
+        note = getattr(ja.module(name), "NOTE", "")
+        assert not JAPANESE_BREAK.search(note), name
+
+
 def test_every_message_has_its_japanese_with_the_same_fields():
     english = templates()
     catalog = ja.messages()
@@ -70,8 +81,9 @@ def test_every_exercise_speaks_japanese(exercise):
         assert JAPANESE.search(getattr(texts, name)), f"{name} is not in Japanese"
     assert texts.why.endswith("。")
     assert not re.search(r"`|\w\(|=", texts.hint), "a hint is a nudge, not code"
-    too_long = [line for line in texts.task.splitlines() if language._columns(line) > 90]
-    assert too_long == [], "a task line is at most 90 columns (a Japanese character is two)"
+    # Markdown shows a line break as a space, which Japanese does not put between words.
+    assert not JAPANESE_BREAK.search(texts.task), "a line break inside a Japanese sentence"
+    assert "\n" not in texts.hint + texts.why
     assert sorted(code_in(texts.task)) == sorted(code_in(exercise.task)), "the English task's code"
 
 
@@ -105,3 +117,51 @@ def test_japanese_lines_fold_between_characters_but_keep_names_whole():
     assert fill("plain English text stays as textwrap folds it", 20) == (
         "plain English text\nstays as textwrap\nfolds it"
     )
+
+
+def test_on_databricks_the_notebooks_own_path_tells_the_language(tmp_path):
+    """Databricks gives a notebook's Python its context as ``dbutils``; MLflow reads the
+    notebook's path from it. Here a stand-in context (the emulated workspace has none), in
+    an IPython shell started away from any folder named ``ja``."""
+    script = """
+import os
+from IPython.core.interactiveshell import InteractiveShell
+
+class Value:
+    def __init__(self, value): self.value = value
+    def get(self): return self.value
+
+class Context:
+    def notebookPath(self): return Value(os.environ["NOTEBOOK"])
+
+class Notebook:
+    def getContext(self): return Context()
+
+class JavaDbutils:
+    def notebook(self): return Notebook()
+
+class EntryPoint:
+    def getDbutils(self): return JavaDbutils()
+
+class Dbutils:
+    entry_point = EntryPoint()
+
+    class notebook:
+        entry_point = EntryPoint()
+
+shell = InteractiveShell.instance()
+shell.user_global_ns["dbutils"] = Dbutils()
+from helpers.exercises.language import current
+print(current())
+"""
+    env = {**os.environ, "DATABRICKS_RUNTIME_VERSION": "client.4"}
+    env.pop(LANGUAGE_ENV, None)
+    said = {}
+    for folder in ("ja", "notebooks"):
+        env["NOTEBOOK"] = f"/Workspace/Users/learner@example.com/course/notebooks/{folder}/01"
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True,
+            text=True, timeout=120, check=True,
+        )  # fmt: skip
+        said[folder] = done.stdout.split()[-1]
+    assert said == {"ja": "ja", "notebooks": "en"}

@@ -14,7 +14,7 @@ EDITIONS = NOTEBOOKS + sorted(COURSE.glob("ja/*.ipynb"))
 #: What every notebook's first cell and headings say, by language.
 SHAPE = {
     "en": ("**What you will learn.**", "**Prerequisites.**", "## Summary", "## Exercises"),
-    "ja": ("**学ぶこと.**", "**前提条件.**", "## まとめ", "## 演習"),
+    "ja": ("**学ぶこと**:", "**前提条件**:", "## まとめ", "## 演習"),
 }
 MACHINE_PATH = re.compile(r"(/root/|/home/[^/\s]+/|/tmp/|/work/|/Users/[^/\s]+/|[A-Z]:\\\\)")
 MARKERS = {f"# NBVAL_{m}" for m in ("IGNORE_OUTPUT", "CHECK_OUTPUT", "RAISES_EXCEPTION", "SKIP")}

@@ -63,3 +63,22 @@ def test_notebook_runs_in_an_emulated_databricks_workspace(
     if path.name.startswith("07_"):
         granted = [acl for acls in host.permissions.values() for acl in acls]
         assert {"group_name": "users", "permission_level": "CAN_EDIT"} in granted
+
+
+def test_a_japanese_notebook_runs_in_the_workspace_and_checks_in_japanese(
+    git_folder, learners_workspace, tmp_path
+):
+    """The Japanese notebooks have the English code: one of them, run where Databricks
+    Runtime 14 and above start a notebook's Python (its own folder), checks in Japanese.
+    (Where compute gives no such folder, the notebook's path from its context tells; that is
+    tested with a stand-in context in tests/test_language.py.)"""
+    root, python = git_folder
+    home = tmp_path / "home"
+    home.mkdir()
+    env = notebook_environment(learners_workspace.url, home, root)
+    folder = root / "notebooks" / "ja"
+    executed = execute(folder / NOTEBOOKS[0].name, env, python, cwd=folder)
+    assert unexpected_errors(executed) == []
+    checks = [c for c in executed.cells if c.get("id", "").endswith("-check")]
+    printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in checks]
+    assert len(printed) == 3 and all(text.startswith("まだです: ") for text in printed), printed

@@ -38,12 +38,12 @@ WORDS = {
         "after": 'After it, `{name}.check()` says "Correct": {why}',
     },
     "ja": {
-        "title": "{title} の演習",
-        "intro": "[{title}](../notebooks/{name}) の最後にある演習です。それぞれにヒントと解答例が"
+        "title": "演習: {title}",
+        "intro": "[{title}](../notebooks/{name})の最後にある演習です。それぞれにヒントと解答例が"
         "あり、折りたたんであります。必要になったときだけ開いてください。ノートブックでは、"
         "`q1.check()` がトラッキングストアを読み、演習 1 ができているかを答えます。",
         "exercise": "演習",
-        "practises": "*練習すること: {practises}。*",
+        "practises": "**練習すること**: {practises}。",
         "hint": "ヒント",
         "solution": "解答例",
         "after": "これを実行すると、`{name}.check()` は「正解です」と答えます: {why}",
@@ -84,10 +84,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # mkdocs-jupyter's wrapper computes its source path from a folder, which a notebook
         # shown under another path (notebooks/ for notebooks/ja/) does not have.
         file.abs_src_path = getattr(file, "file", file).abs_src_path
-        if prefix:
+        if prefix:  # the URL first: a generated page computes it from its destination
+            url = file.url
             file.dest_path = prefix + file.dest_path
             file.abs_dest_path = str(Path(config.site_dir) / file.dest_path)
-            file.url = prefix + file.url
+            file.url = prefix + url
         files.append(file)
     return files
 

@@ -29,12 +29,13 @@ Under each exercise: a cell for your code, and a check cell. `q1.check()` reads 
 tracking store and says "Correct", or what is still missing; `q1.hint()` gives a nudge,
 `q1.solution()` shows one solution. `helpers.exercises.progress()` lists every exercise of
 the course with its status. Do them in order: a later one may build on an earlier one."""
-INTRODUCTION_JA = """## 演習
-
-各演習の下に、コードを書くセルとチェックのセルがあります。`q1.check()` はトラッキングストアを
-読み、「正解です」か、まだ足りないものを答えます。`q1.hint()` はヒントを、`q1.solution()` は
-解答例を表示します。`helpers.exercises.progress()` は講座のすべての演習とその状況を一覧に
-します。順番に取り組んでください。あとの演習が前の演習を前提にしていることがあります。"""
+INTRODUCTION_JA = (  # one line per paragraph: a line break in Japanese shows as a space
+    "## 演習\n\n"
+    "各演習の下に、コードを書くセルとチェックのセルがあります。`q1.check()` はトラッキングストアを"
+    "読み、「正解です」か、まだ足りないものを答えます。`q1.hint()` はヒントを、`q1.solution()` は"
+    "解答例を表示します。`helpers.exercises.progress()` は講座のすべての演習とその状況を一覧に"
+    "します。順番に取り組んでください。あとの演習が前の演習を前提にしていることがあります。"
+)
 
 
 def exercise_cells(number: str, lang: str = "en") -> list[nbformat.NotebookNode]:

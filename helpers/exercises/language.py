@@ -4,8 +4,10 @@ The Japanese notebooks (``notebooks/ja/``) run exactly the same code as the Engl
 so they cannot pass a language to the checks. What tells them apart is their folder:
 JupyterLab, nbval and Databricks (Runtime 14.0 and above: "What is the default current
 working directory?" in Databricks' documentation) start a notebook's Python in the
-notebook's folder, so a check run from a folder named ``ja`` speaks Japanese.
-``COURSE_LANGUAGE`` (``en`` or ``ja``) overrides that, e.g. for a script.
+notebook's folder, so a check run from a folder named ``ja`` speaks Japanese. On
+Databricks, where serverless compute does not promise that folder, the notebook's
+workspace path tells instead. ``COURSE_LANGUAGE`` (``en`` or ``ja``) overrides both, e.g.
+for a script.
 
 Messages are written in English, as templates: ``say("run {name!r} has no metric.",
 name=...)``. In Japanese, the same template is looked up in the catalogs of
@@ -14,11 +16,12 @@ name=...)``. In Japanese, the same template is looked up in the catalogs of
 
 from __future__ import annotations
 
+import functools
 import os
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 __all__ = ["LANGUAGES", "LANGUAGE_ENV", "Texts", "current", "fill", "say"]
 
@@ -59,8 +62,9 @@ def current() -> str:
     """Return the language the exercises speak here.
 
     Returns:
-        ``$COURSE_LANGUAGE`` if set, else ``"ja"`` when Python runs in a folder named ``ja``
-        (a Japanese notebook's), else ``"en"``.
+        ``$COURSE_LANGUAGE`` if set, else ``"ja"`` for a notebook in a folder named ``ja``
+        (on Databricks, the notebook's workspace path tells; elsewhere, the folder Python
+        runs in), else ``"en"``.
 
     Raises:
         ValueError: If ``COURSE_LANGUAGE`` is set to a language the course does not have.
@@ -70,7 +74,28 @@ def current() -> str:
         if chosen not in LANGUAGES:
             raise ValueError(f"{LANGUAGE_ENV}={chosen!r}: the course speaks {LANGUAGES}")
         return chosen
-    return "ja" if Path.cwd().name == "ja" else "en"
+    notebook = _databricks_notebook()
+    folder = notebook.parent if notebook is not None else Path.cwd()
+    return "ja" if folder.name == "ja" else "en"
+
+
+@functools.cache
+def _databricks_notebook() -> PurePosixPath | None:
+    """Return the workspace path of the Databricks notebook this Python runs, if any.
+
+    Where the working directory is not the notebook's folder (compute that does not promise
+    one), the notebook's own path tells the language. MLflow reads it from the notebook's
+    context, as it does to tag runs with their source; elsewhere there is none.
+    """
+    if "DATABRICKS_RUNTIME_VERSION" not in os.environ:
+        return None
+    try:
+        from mlflow.utils.databricks_utils import get_notebook_path
+
+        path = get_notebook_path()
+    except Exception:  # no notebook context: a job's script, a test, the emulation
+        return None
+    return PurePosixPath(path) if path else None
 
 
 def say(template: str, /, **values: object) -> str:

@@ -8,9 +8,9 @@ EXERCISES = {
         title="1 つのランに 2 つのメトリクス",
         practises="ランを開始し、複数のメトリクスを記録する",
         task=(
-            f"このエクスペリメントに `{AGAIN}` という名前の新しいランを記録し、2 つの\n"
+            f"このエクスペリメントに `{AGAIN}` という名前の新しいランを記録し、2 つの"
             "メトリクスを持たせてください: `hello` ランと同じ `answer` = 42 と、42 の 2 乗\n"
-            "(1764) の `answer_squared` です。次に `mlflow.search_runs()` でエクスペリメントの\n"
+            "(1764) の `answer_squared` です。次に `mlflow.search_runs()` でエクスペリメントの"
             "ランを数えてください。いま何件ありますか?"
         ),
         hint=(
@@ -29,7 +29,7 @@ EXERCISES = {
         task=(
             f"`{HELLO}` ランはもう終わっていますが、タグは後からでも追加できます。\n"
             "`mlflow.search_runs(filter_string=\"attributes.run_name = 'hello'\")` で見つけ、\n"
-            "`mlflow.MlflowClient().set_tag(run_id, key, value)` で `reviewed` = `yes` の\n"
+            "`mlflow.MlflowClient().set_tag(run_id, key, value)` で `reviewed` = `yes` の"
             "タグを付けてください。"
         ),
         hint=(
@@ -47,9 +47,9 @@ EXERCISES = {
         practises="入力例を付けてモデルを記録し、そのシグネチャを読む",
         task=(
             "`feature1` だけで `LinearRegression` をトレーニングし、入力例を付けて\n"
-            f"`{ONE_FEATURE}` という名前のランで `mlflow.sklearn.log_model` により記録して\n"
+            f"`{ONE_FEATURE}` という名前のランで `mlflow.sklearn.log_model` により記録して"
             "ください。次に `log_model` が返すモデル URI のシグネチャを\n"
-            "`mlflow.models.get_model_info(uri).signature` で表示してください。モデルは\n"
+            "`mlflow.models.get_model_info(uri).signature` で表示してください。モデルは"
             "どの入力を受け取りますか?"
         ),
         hint=(

@@ -10,7 +10,7 @@ EXERCISES = {
         task=(
             f"セクション 5 の検証を記録してください: 親ラン `{PARENT}` の下に\n"
             f"{FIT_COUNT} つのネストされた子ランを作り、それぞれが、`random_state` を指定しない\n"
-            "`RandomForestRegressor(n_estimators=50)` をセクション 5 の分割で 1 回\n"
+            "`RandomForestRegressor(n_estimators=50)` をセクション 5 の分割で 1 回"
             "トレーニングしたときのテスト MSE を `mse` として記録します\n"
             "(`forest_mse(None)` がそれを計算します)。5 つを MLflow の UI で比べてください。"
         ),
@@ -29,8 +29,8 @@ EXERCISES = {
         practises="ランの記録を読み、そのパラメーターから再トレーニングし、タグでランを結び付ける",
         task=(
             "`rebuild` がすることを手作業で行ってください。ランダムフォレストのラン\n"
-            "(`run_id`、セクション 1) を `mlflow.get_run` で読み、そのパラメーターだけから\n"
-            "もう一度トレーニングします: 分割 (features、`train_size`、`seed`) と\n"
+            "(`run_id`、セクション 1) を `mlflow.get_run` で読み、そのパラメーターだけから"
+            "もう一度トレーニングします: 分割 (features、`train_size`、`seed`) と"
             "ランダムフォレスト (`n_estimators`、`random_state`) です。テスト MSE をメトリクス\n"
             f"`mse` として持ち、タグ `rebuilt_from` に元のランの ID を設定したラン `{REBUILT}`\n"
             "を記録してください。2 つの MSE は最後の桁まで一致しますか?"
@@ -49,7 +49,7 @@ EXERCISES = {
         title="プロジェクトのラン",
         practises="パラメーターを指定して MLflow Project を実行する",
         task=(
-            "より大きなランダムフォレストで講座の MLflow Project を実行してください。\n"
+            "より大きなランダムフォレストで講座の MLflow Project を実行してください。"
             "セクション 6 と同じように、講座のフォルダーで開いたターミナルから実行します:\n\n"
             "```bash\n"
             'eval "$(python -m helpers env)"\n'
@@ -59,8 +59,8 @@ EXERCISES = {
             "(Windows では、セクション 6 と同じく `python -m helpers mlflow run project ...`\n"
             "を 1 行で実行します)。セクション 6 と同じく、このノートブックから\n"
             "`mlflow.projects.run` で実行してもかまいません。次に\n"
-            "`mlflow.search_runs(filter_string=\"params.n_estimators = '200'\")` でそのランを\n"
-            "見つけ、再構築してください。(MLflow Projects は Databricks では実行できません。\n"
+            "`mlflow.search_runs(filter_string=\"params.n_estimators = '200'\")` でそのランを"
+            "見つけ、再構築してください。(MLflow Projects は Databricks では実行できません。"
             "この演習は自分のマシンで行ってください。)"
         ),
         hint=(

@@ -7,8 +7,8 @@ EXERCISES = {
         title="ベースライン",
         practises="モデルを新しいバージョンとして登録し、エイリアスを設定する",
         task=(
-            "特徴量 1 つのランダムフォレスト (`results[\"model_uri\"][2]`) を `name` の新しい\n"
-            "バージョンとして登録し、そのバージョンにエイリアス `baseline` を付けてください。\n"
+            "特徴量 1 つのランダムフォレスト (`results[\"model_uri\"][2]`) を `name` の新しい"
+            "バージョンとして登録し、そのバージョンにエイリアス `baseline` を付けてください。"
             "すべての候補が上回らなければならないモデルです。\n"
             "`helpers.registry.versions(name)` を表示して、3 つのバージョンを確認してください。"
         ),
@@ -46,7 +46,7 @@ EXERCISES = {
         task=(
             "チャンピオンをレビューした人を記録しましょう: `champion` が指すバージョン\n"
             "(演習 2 のあとではランダムフォレスト) に、あなたの名前を値とするタグ\n"
-            "`reviewed_by` を追加してください。次に `helpers.registry.versions(name)` で、\n"
+            "`reviewed_by` を追加してください。次に `helpers.registry.versions(name)` で、"
             "バージョンをタグと一緒に一覧表示してください。"
         ),
         hint=(
@@ -62,10 +62,10 @@ EXERCISES = {
         title="何がサービングされたかを記録する",
         practises="エイリアスでモデルを読み込み、解決されたバージョンを記録する",
         task=(
-            "エイリアスは動くので、何がサービングされたかの記録にはバージョンを明記する\n"
-            "必要があります。`models:/<name>@champion` を読み込んで `X_test` で評価し、\n"
+            "エイリアスは動くので、何がサービングされたかの記録にはバージョンを明記する"
+            "必要があります。`models:/<name>@champion` を読み込んで `X_test` で評価し、"
             "ラン `champion-check` を記録してください。MSE をメトリクス `mse` として、\n"
-            "`champion` が指していたバージョン番号 (`client.get_model_version_by_alias`) を\n"
+            "`champion` が指していたバージョン番号 (`client.get_model_version_by_alias`) を"
             "パラメーター `model_version` として記録します。"
         ),
         hint=(

@@ -7,11 +7,11 @@ EXERCISES = {
         title="リッジ回帰",
         practises="新しい候補を記録し、記録済みの候補をスキップする",
         task=(
-            "`Ridge(alpha=1.0)` (`sklearn.linear_model` から) を `candidates` に追加し、\n"
-            "セクション 3 のループをもう一度実行してください。ループはどのランを記録し、\n"
+            "`Ridge(alpha=1.0)` (`sklearn.linear_model` から) を `candidates` に追加し、"
+            "セクション 3 のループをもう一度実行してください。ループはどのランを記録し、"
             "どれをスキップしますか? それはなぜですか? チェックは、パラメーター `model_type`\n"
             "が `Ridge`、`alpha` が 1.0 で、交差検証のパラメーター (`cv_folds`、`cv_shuffle`、\n"
-            "`cv_seed`) とメトリクス `rmse_mean`、`rmse_std`、`fit_seconds` を持つ完了した\n"
+            "`cv_seed`) とメトリクス `rmse_mean`、`rmse_std`、`fit_seconds` を持つ完了した"
             "ランを探します。`LinearRegression` と比べて、ペナルティは効果がありますか?"
         ),
         hint=(
@@ -30,7 +30,7 @@ EXERCISES = {
         task=(
             "セクション 2 のランダムフォレストを `max_depth=4` で (ほかの設定は変えずに)\n"
             "セクション 3 のループで実行してください。パラメーターが異なるので、2 つ目の\n"
-            "`RandomForestRegressor` のランとして記録されます。ここでは、よりシンプルな\n"
+            "`RandomForestRegressor` のランとして記録されます。ここでは、よりシンプルな"
             "ランダムフォレストのほうが良い結果になりますか? 2 つのランダムフォレストの\n"
             "`rmse_mean` と `gap` (セクション 5) を比べてください。"
         ),
@@ -49,7 +49,7 @@ EXERCISES = {
         task=(
             "では勝者を見つけましょう: `rmse_mean` が最も低いランです。そのモデルを\n"
             "`mlflow.pyfunc.load_model(f\"runs:/{run_id}/model\")` で読み込み (そのランが\n"
-            "`model` として記録したモデル)、最初の 5 人の患者 (`X.head(5)`) を予測して\n"
+            "`model` として記録したモデル)、最初の 5 人の患者 (`X.head(5)`) を予測して"
             "ください。5 人分の行に予測を列 `prediction` として加え、勝者のランに記録します:\n"
             "`mlflow.log_table(..., artifact_file=\"first_five.json\", run_id=...)`。\n"
             "`log_table` は既存のファイルに追記するので、記録は 1 回だけにしてください。"

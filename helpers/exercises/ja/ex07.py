@@ -2,11 +2,7 @@
 
 from helpers.exercises.language import Texts
 
-NOTE = """このノートブックでは、チェックはセクション 1 のチームサーバーを、そこに参加した
-レビュー担当者として読みます。サーバーが動いているあいだに演習を行ってください。最後の
-セルでサーバーを停止すると、そのランもサーバーとともに消えます (ランは一時フォルダーに
-保存されています)。`progress()` は MLflow が指しているストアを読みます。ここでは
-チームサーバー、ほかのノートブックではあなた自身のストアです。"""
+NOTE = """このノートブックでは、チェックはセクション 1 のチームサーバーを、そこに参加したレビュー担当者として読みます。サーバーが動いているあいだに演習を行ってください。最後のセルでサーバーを停止すると、そのランもサーバーとともに消えます (ランは一時フォルダーに保存されています)。`progress()` は MLflow が指しているストアを読みます。ここではチームサーバー、ほかのノートブックではあなた自身のストアです。"""
 
 EXERCISES = {
     1: Texts(
@@ -17,8 +13,8 @@ EXERCISES = {
             "`team_member.py` の `main` をこのノートブックで実行してください\n"
             '(`runpy.run_path(str(script))["main"]`)。引数は\n'
             '`[team_url, NAME, "ridge", team_experiment]` で、NAME は新しい名前 (member_a、\n'
-            "member_b、member_c、reviewer 以外) です。`main` はそのメンバーとして参加するので、\n"
-            "そのあと `reviewer` としてもう一度参加してください。新しいメンバーはリーダーボードの\n"
+            "member_b、member_c、reviewer 以外) です。`main` はそのメンバーとして参加するので、"
+            "そのあと `reviewer` としてもう一度参加してください。新しいメンバーはリーダーボードの"
             "どこに入りますか? それが意外でないのはなぜですか?"
         ),
         hint=(
@@ -34,12 +30,12 @@ EXERCISES = {
         title="rmse に加えて r2",
         practises="1 つのランに複数のメトリクスを記録し、別のメトリクスで順位を付ける",
         task=(
-            "あなた自身のラン (セクション 3 で参加した `reviewer` として) を、チームの\n"
-            "エクスペリメントに記録してください。メトリクスは `rmse` と `r2` (テストデータの\n"
+            "あなた自身のラン (セクション 3 で参加した `reviewer` として) を、チームの"
+            "エクスペリメントに記録してください。メトリクスは `rmse` と `r2` (テストデータの"
             "行に対する scikit-learn の `r2_score`) の 2 つです。モデルは何でもかまいません。\n"
             "`helpers.data.diabetes()` でトレーニングし、`team_member.py` と同じように\n"
             "`helpers.data.split(data, features, 0.8)` で分割します。次に\n"
-            "`helpers.workshop.leaderboard` で、チームを `r2` で順位付けしてください。\n"
+            "`helpers.workshop.leaderboard` で、チームを `r2` で順位付けしてください。"
             "リーダーボードに載るのは誰で、それはなぜですか?"
         ),
         hint=(
@@ -57,11 +53,11 @@ EXERCISES = {
         title="メモをレビューする",
         practises="LIKE でメモからランを検索し、あとからランにタグを付ける",
         task=(
-            "チームのエクスペリメントで、メモ (タグ `mlflow.note.content`) が `max_depth` に\n"
+            "チームのエクスペリメントで、メモ (タグ `mlflow.note.content`) が `max_depth` に"
             "言及しているランを、`mlflow.search_runs` とフィルター\n"
-            "`` filter_string=\"tags.`mlflow.note.content` LIKE '%max_depth%'\" `` ですべて\n"
-            "見つけ、それぞれに `mlflow.MlflowClient().set_tag` でタグ `reviewed` = `yes` を\n"
-            "付けてください。それらのランすべてに、そしてそれらのランだけに、このタグが\n"
+            "`` filter_string=\"tags.`mlflow.note.content` LIKE '%max_depth%'\" `` ですべて"
+            "見つけ、それぞれに `mlflow.MlflowClient().set_tag` でタグ `reviewed` = `yes` を"
+            "付けてください。それらのランすべてに、そしてそれらのランだけに、このタグが"
             "付いている状態にします。"
         ),
         hint=(

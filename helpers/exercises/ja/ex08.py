@@ -8,8 +8,8 @@ EXERCISES = {
         title="同じスタディに試行を追加する",
         practises="MLflow に保存された Optuna のスタディを名前で再開する",
         task=(
-            f"スタディ `{STUDY}` は 8 回の試行で止まっています。同じ `storage` から名前で\n"
-            f"もう一度読み込み、試行が {MORE_TRIALS} 回になるまで実行してください。新しい試行は、\n"
+            f"スタディ `{STUDY}` は 8 回の試行で止まっています。同じ `storage` から名前で"
+            f"もう一度読み込み、試行が {MORE_TRIALS} 回になるまで実行してください。新しい試行は、"
             "同じスタディのランの子ランになります。最良値は改善しましたか?"
         ),
         hint=(
@@ -29,10 +29,10 @@ EXERCISES = {
         task=(
             "セクション 4 がリッジ回帰をトレーニングするのと同じように、年齢層ごとに\n"
             "`RandomForestRegressor(n_estimators=100, max_depth=3, random_state=42)` を\n"
-            "1 つずつトレーニングしてください: `applyInPandas` を使い、各年齢層のランは\n"
-            "ワーカーから記録し、名前は `forest-<band>` (`forest-middle`、...) とします。\n"
+            "1 つずつトレーニングしてください: `applyInPandas` を使い、各年齢層のランは"
+            "ワーカーから記録し、名前は `forest-<band>` (`forest-middle`、...) とします。"
             "パラメーター `model_type` (`RandomForestRegressor`) と `age_band`、メトリクス\n"
-            "`rmse` を記録します。各年齢層でよいのは、リッジ回帰とランダムフォレストの\n"
+            "`rmse` を記録します。各年齢層でよいのは、リッジ回帰とランダムフォレストの"
             "どちらですか?"
         ),
         hint=(
@@ -51,8 +51,8 @@ EXERCISES = {
         practises="登録済みモデルで Spark DataFrame をスコアリングし、結果を記録する",
         task=(
             "テストデータの行 (`X_test` と、その横に `y_test`) を Spark DataFrame として\n"
-            "`@champion` の UDF でスコアリングし、その RMSE をメトリクス `udf_rmse` として、\n"
-            f"パラメーター `rows` (スコアリングした行数) と一緒に、`{SCORING}` という名前の\n"
+            "`@champion` の UDF でスコアリングし、その RMSE をメトリクス `udf_rmse` として、"
+            f"パラメーター `rows` (スコアリングした行数) と一緒に、`{SCORING}` という名前の"
             "ランに記録してください。"
         ),
         hint=(
