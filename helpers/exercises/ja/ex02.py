@@ -8,12 +8,12 @@ EXERCISES = {
         title="4 つ目のシード",
         practises="正しいエクスペリメントで、ランのグリッドを拡張する",
         task=(
-            "セクション 6 のグリッドに 4 つ目の分割を追加してください: `seed` が 4 の同じ\n"
-            "20 件のランを、ノートブックと同じ命名 (`LR_0.5_1f_seed4`, ...) で、"
-            f"エクスペリメント `{GRID}` に\n"
+            "セクション 6 のグリッドに 4 つ目の分割を追加してください。`seed` が 4 の同じ "
+            "20 件のランを、ノートブックと同じ命名 (`LR_0.5_1f_seed4`、...) で、"
+            f"エクスペリメント `{GRID}` に "
             "`run_experiments(..., seed=4, log_models=False, reuse=True)` で記録します。"
-            "ノートブックのこの時点で、どのエクスペリメントがアクティブかに注意してください。"
-            "シード 4 で、グリッドの最良のランは変わりますか?"
+            "ノートブックのこの時点で、どのエクスペリメントがアクティブになっているかに注意して"
+            "ください。シード 4 で、グリッドの最良のランは変わりますか?"
         ),
         hint=(
             "アクティブなエクスペリメントは、最後にセットアップしたもの (学習曲線) です。まず"
@@ -21,8 +21,9 @@ EXERCISES = {
             "まだシード 3 の名前が入っているので、名前にシード 4 を入れてリストを作り直します。"
         ),
         why=(
-            "シードごとに同じデータの別の分割 (とランダムフォレストの別の乱数状態) になるので、"
-            "シードを増やすほど、設定間の差のうちどれだけが運によるものかがよく分かります。"
+            "シードが変わると、同じデータの分割が変わります (ランダムフォレストでは乱数の状態も"
+            "変わります)。そのため、シードを増やすほど、設定による差のうちどれだけが運に"
+            "すぎないかがよくわかります。"
         ),
     ),
     2: Texts(
@@ -30,11 +31,10 @@ EXERCISES = {
         practises="search_runs のフィルターでランを選び、タグを付ける",
         task=(
             f"`{GRID}` にある、特徴量が 1 つ (`feature1`) の `LinearRegression` のラン"
-            "すべてに、そしてそれらだけに、`review` = `discard` のタグを付けてください:\n"
-            "パラメーターに対するフィルターを付けた `mlflow.search_runs` でランを見つけ、\n"
-            "`mlflow.MlflowClient().set_tag` でそれぞれにタグを付けます。"
-            "いくつのランにタグを付けましたか? セクション 6 の表 `grid` には、それらが"
-            "すべて載っていたでしょうか?"
+            "すべてに、そしてそれらだけに、タグ `review` = `discard` を付けてください。"
+            "パラメーターに対するフィルターを付けた `mlflow.search_runs` でランを見つけ、"
+            "`mlflow.MlflowClient().set_tag` でそれぞれにタグを付けます。何件のランにタグを"
+            "付けましたか? セクション 6 の表 `grid` には、それらがすべて載っていたでしょうか?"
         ),
         hint=(
             "ランを表すパラメーターは model_type と features の 2 つです。2 つの条件を and で"
@@ -42,19 +42,20 @@ EXERCISES = {
         ),
         why=(
             "フィルターは、誰がいつ記録したかに関係なく、記録された内容でランを選びます。"
-            "ランに付けたタグは、判定をランの一覧の検索ボックスで再び見つけられる形で残します。"
+            "選んだランにタグを付ければ、その判定を、ランの一覧の検索ボックスでもう一度"
+            "見つけられる形で残せます。"
         ),
     ),
     3: Texts(
         title="自分で記録する学習曲線",
         practises="メトリクスをステップごとに記録し、その履歴を読む",
         task=(
-            f"`{CURVES}` に 4 本目の学習曲線を記録してください: `{DEPTH3}` という"
-            "名前のランで、同じ分割に対して `max_depth=3`、`random_state=42` の 30 本の木の"
-            "ランダムフォレストをトレーニングし、その設定をパラメーターとして、最初の\n"
-            "1, 2, ..., 30 本の木によるテスト MSE を、`step=` に木の数を指定して\n"
-            "`mse_by_trees` として記録します。セクション 6 と同じです。4 本の曲線をもう一度"
-            "描いてください: 深さ 3 はどこに来ますか?"
+            f"`{CURVES}` に 4 本目の学習曲線を記録してください。`{DEPTH3}` という名前のランで、"
+            "同じ分割を使って `max_depth=3`、`random_state=42` の 30 本の木のランダム"
+            "フォレストをトレーニングし、その設定をパラメーターとして記録します。さらに、"
+            "最初の 1、2、...、30 本の木によるテスト MSE を、`step=` に木の本数を指定して "
+            "`mse_by_trees` として記録します。セクション 6 と同じやり方です。4 本の曲線を"
+            "もう一度描いてください。深さ 3 の曲線はどこに来ますか?"
         ),
         hint=(
             "セクション 6 のループが、ほかの深さについてすでに同じことをしています。深さに 3 を"
@@ -62,28 +63,28 @@ EXERCISES = {
             "ループの本体をコピーします。"
         ),
         why=(
-            "log_metric を呼ぶたびにメトリクスの履歴に点が 1 つ加わり、step= が点を順に並べるので、"
-            "UI と plots.metric_history はそれを曲線として描きます (step がなければ、すべての点が"
-            "ステップ 0 に重なります)。"
+            "log_metric を呼ぶたびにメトリクスの履歴に点が 1 つ加わり、step= が点を順に"
+            "並べます。UI と plots.metric_history は、それを曲線として描きます (step を"
+            "指定しなければ、すべての点がステップ 0 に重なります)。"
         ),
     ),
     4: Texts(
         title="グラフを記録に残す",
         practises="図を、それが表すランに記録する",
         task=(
-            "グリッドをもう一度読み込み (シード 4 を含むすべてのラン)、`train_size` ごとの\n"
-            "`r2` の箱ひげ図を描いて、`mse` で見たグリッドの最良のランに\n"
-            f"`MlflowClient().log_figure` で `{CHART}` として記録してください。"
-            "セクション 7 が特徴量ごとの MSE について行っているのと同じです。\n"
-            "`r2` の箱は、`mse` の箱と同じことを示していますか?"
+            "グリッドをもう一度読み込み (シード 4 を含むすべてのラン)、`train_size` ごとの "
+            "`r2` の箱ひげ図を描いてください。それを `MlflowClient().log_figure` で、`mse` で"
+            f"見たグリッドの最良のランに `{CHART}` として記録します。セクション 7 が特徴量"
+            "ごとの MSE について行っているのと同じです。`r2` の箱は、`mse` の箱と同じことを"
+            "示していますか?"
         ),
         hint=(
             "変数 grid と best_in_grid は、新しいランを追加する前に計算されたものです。"
             "セクション 6 のフィルターでランの表を作り直し、そこから最良のランを選びます。"
         ),
         why=(
-            "ランとともに記録したグラフはランと一緒に保存され、ノートブックの出力に残しただけの"
-            "グラフと違い、あとでランを開いた人なら誰でも UI の Artifacts で見られます。"
+            "ランに記録したグラフはランとともに保存されます。ノートブックの出力に残しただけの"
+            "グラフと違い、あとでランを開いた人なら誰でも、UI の Artifacts で見られます。"
         ),
     ),
 }
@@ -96,26 +97,28 @@ MESSAGES = {
         "シード 4 の 20 件のランがすべて、シード 1 から 3 のランと並んで {experiment!r} に"
         "あります。",
     "{count} of the 20 runs of seed 4 are missing in {experiment!r}: {missing}.":
-        "{experiment!r} には、シード 4 の 20 件のランのうち {count} 件がありません: {missing}。",
+        "{experiment!r} には、シード 4 の 20 件のランのうち {count} 件がありません。"
+        "足りないラン: {missing}。",
     "runs named like {run!r} are in {experiment!r}, but without the param seed '4': pass seed=4 "
     "to run_experiments, or it splits with its default seed.":
-        "{experiment!r} には {run!r} のような名前のランがありますが、パラメーター seed '4' が"
-        "ありません。run_experiments に seed=4 を渡してください。渡さないと、デフォルトのシードで"
-        "分割されます。",
+        "{experiment!r} には {run!r} のような名前のランがありますが、パラメーター seed が '4' "
+        "になっていません。run_experiments に seed=4 を渡してください。渡さないと、デフォルトの"
+        "シードで分割されます。",
     "{count} runs in {experiment!r} have the param seed '4', but other names: {names}: name them "
     "as the notebook does, ending in _seed4.":
-        "{experiment!r} にはパラメーター seed '4' を持つランが {count} 件ありますが、名前が"
-        "違います: {names}。ノートブックと同じように、_seed4 で終わる名前を付けてください。",
+        "{experiment!r} には、パラメーター seed が '4' のランが {count} 件ありますが、名前が"
+        "違います。これらのランの名前: {names}。ノートブックと同じように、_seed4 で終わる名前を"
+        "付けてください。",
     "there are runs with the param seed '4' in {others} instead of {experiment!r}: "
     "run_experiments logs to the active experiment, so make {experiment!r} active first with "
     "helpers.tracking.setup.":
-        "パラメーター seed '4' を持つランが、{experiment!r} ではなく {others} にあります。"
+        "パラメーター seed が '4' のランが、{experiment!r} ではなく {others} にあります。"
         "run_experiments はアクティブなエクスペリメントに記録するので、先に "
         "helpers.tracking.setup で {experiment!r} をアクティブにしてください。",
     "no run in {experiment!r} has the param seed '4' yet; wanted 20, named as section 6 names "
     "them: {names}.":
-        "{experiment!r} には、パラメーター seed '4' を持つランがまだありません。セクション 6 と"
-        "同じ名前の 20 件のランが必要です: {names}。",
+        "{experiment!r} には、パラメーター seed が '4' のランがまだありません。セクション 6 と"
+        "同じ付け方で名前を付けた、20 件のランが必要です: {names}。",
     "{run!r} ({model_type}, features {features!r})": "{run!r} ({model_type}、特徴量 {features!r})",
     "no model_type": "model_type なし",
     "there are no LinearRegression runs with one feature in {experiment!r} yet: run the grid of "
@@ -131,11 +134,11 @@ MESSAGES = {
     "{untagged} of the {count} LinearRegression runs with one feature in {experiment!r} lack the "
     "tag review = 'discard': {names}.":
         "{experiment!r} にある、特徴量が 1 つの LinearRegression のラン {count} 件のうち "
-        "{untagged} 件に、タグ review = 'discard' が付いていません: {names}。",
+        "{untagged} 件に、タグ review = 'discard' が付いていません。付いていないラン: {names}。",
     "the tag review = 'discard' is also on {count} other run(s), e.g. {example}: remove it there "
     "with MlflowClient().delete_tag.":
         "タグ review = 'discard' は、ほかの {count} 件のランにも付いています (例: {example})。"
-        "そちらからは MlflowClient().delete_tag で削除してください。",
+        "それらのランからは、MlflowClient().delete_tag でタグを削除してください。",
     "all {count} LinearRegression runs with one feature in {experiment!r}, and only they, carry "
     "review = 'discard'.":
         "{experiment!r} にある、特徴量が 1 つの LinearRegression のラン {count} 件すべてに、"
@@ -149,13 +152,13 @@ MESSAGES = {
         "ラン {run!r} のパラメーター n_estimators は {trees!r} です。",
     "the metric 'mse_by_trees' of run {run!r} has {count} value(s), at the {steps}; wanted one "
     "per number of trees, at the steps 1 to {trees} (the step= of log_metric).":
-        "ラン {run!r} のメトリクス 'mse_by_trees' の値は {count} 個で、{steps} にあります。"
-        "木の数ごとに 1 つずつ、ステップ 1 から {trees} に記録してください (ステップは "
-        "log_metric の step= です)。",
+        "ラン {run!r} のメトリクス 'mse_by_trees' には値が {count} 個あり、{steps} に記録されて"
+        "います。木の本数ごとに 1 つずつ、ステップ 1 から {trees} に記録してください (ステップは "
+        "log_metric の step= で指定します)。",
     "its history of 'mse_by_trees' has {count} steps, from {first:.1f} with one tree to "
     "{last:.1f} with {trees}.":
         "'mse_by_trees' の履歴には {count} ステップあり、木 1 本での {first:.1f} から、"
-        "{trees} 本での {last:.1f} まで変化します。",
+        "木 {trees} 本での {last:.1f} まで変化します。",
     "there are no runs of the grid in {experiment!r} yet: run section 6 first.":
         "{experiment!r} には、グリッドのランがまだありません。先にセクション 6 を実行して"
         "ください。",
@@ -164,7 +167,7 @@ MESSAGES = {
     "the best run of the grid by mse is {names}, and it has no file {chart!r} (its files: "
     "{files}). Runs added since you last looked can change which run is best: find it again in "
     "a fresh run table.":
-        "mse で見たグリッドの最良のランは {names} ですが、そこにはファイル {chart!r} が"
-        "ありません (そのランのファイル: {files})。前回確認したあとに追加されたランによって、"
-        "最良のランが変わることがあります。ランの表を新しく作り直して、もう一度探してください。",
+        "mse で見たグリッドの最良のランは {names} ですが、このランにはファイル {chart!r} が"
+        "ありません (このランのファイル: {files})。前回確認したあとに追加されたランによって、"
+        "最良のランが変わることがあります。ランの表を作り直して、もう一度探してください。",
 }
