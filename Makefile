@@ -60,12 +60,13 @@ notebooks: $(STAMP)  ## Write the exercise cells, then re-execute every notebook
 	@if [ -e mlflow-store ]; then echo "mlflow-store/ holds runs: the committed outputs are \
 	made on a fresh store. Move it away first: mv mlflow-store mlflow-store.mine"; exit 1; fi
 	$(BIN)/python tools/exercise_cells.py
-	env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
-		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	$(EXECUTE) notebooks/*.ipynb
 	@# The Japanese notebooks log the same runs: on a fresh store too, as the tests run them.
 	rm -rf mlflow-store
-	env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
-		--execute --inplace --ExecutePreprocessor.record_timing=False notebooks/ja/*.ipynb
+	$(EXECUTE) notebooks/ja/*.ipynb
+
+EXECUTE := env -u COURSE_STORE_DIR -u MLFLOW_TRACKING_URI $(BIN)/jupyter nbconvert --to notebook \
+	--execute --inplace --ExecutePreprocessor.record_timing=False
 
 # Every install takes the exact versions of constraints.txt (the committed outputs were made
 # with them): with uv when it can be installed (measured here on a fresh venv without caches:

@@ -139,9 +139,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     """
     if GLOSSARY_LINK not in html:
         return html
-    glossary = files.get_file_from_path("ja/glossary.md") or files.get_file_from_path(
-        "glossary.md"
-    )
+    glossary = files.get_file_from_path("ja/glossary.md")
     return html.replace(f'href="{GLOSSARY_LINK}"', f'href="{glossary.url_relative_to(page.file)}"')
 
 
