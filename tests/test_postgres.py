@@ -8,7 +8,7 @@ import os
 import uuid
 
 import pytest
-from workshop_room import run_room, stored_runs
+from workshop_room import run_room, start_runs_at_once, stored_runs
 
 from helpers import server
 
@@ -45,3 +45,10 @@ def test_a_room_logs_to_a_server_on_postgresql(database, tmp_path):
     assert [o for o in outputs if not o.startswith("exit 0: ok")] == []
     assert len(runs) == 100 and (runs["experiment"] == "workshop").all()
     assert runs["tags.participant"].value_counts().eq(10).all()
+
+
+def test_forty_runs_started_at_the_same_instant_all_start_on_postgresql(database, tmp_path):
+    """The burst of test_workshop, on PostgreSQL."""
+    with server.start(tmp_path / "files", backend_uri=database) as shared:
+        answers = start_runs_at_once(shared.url, server.REQUEST_THREADS)
+    assert answers == ["200"] * server.REQUEST_THREADS, sorted(set(answers))

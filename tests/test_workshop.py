@@ -15,7 +15,7 @@ from test_server import (
     run_docs_block,
     shell_env,
 )
-from workshop_room import run_room, stored_runs
+from workshop_room import run_room, start_runs_at_once, stored_runs
 
 from helpers import compare, server, tracking, workshop
 from helpers.processes import free_port
@@ -37,6 +37,30 @@ def test_a_room_of_30_joins_at_once_and_every_run_lands_in_the_workshop(tmp_path
     assert len(per_person) == 30 and (per_person == 20).all()
     assert (runs["tags.mlflow.user"] == runs["tags.participant"]).all()
     print(f"\n30 participants x 20 runs: {len(runs)} runs stored in {elapsed:.1f} s")
+
+
+def test_forty_runs_started_at_the_same_instant_all_start(tmp_path):
+    """A room's burst: MLflow's ``create_run`` holds one database connection and waits for a
+    second, so on MLflow's default pool (15) this stalled the server for 30 s, then failed
+    runs with "QueuePool limit of size 5 overflow 10 reached" (measured: 3 bursts of 3)."""
+    with server.start(tmp_path / "store") as shared:
+        answers = start_runs_at_once(shared.url, server.REQUEST_THREADS)
+    assert answers == ["200"] * server.REQUEST_THREADS, sorted(set(answers))
+
+
+def test_the_server_pool_has_a_connection_for_every_request_thread(monkeypatch):
+    import anyio.to_thread
+
+    async def thread_limit() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    assert anyio.run(thread_limit) == server.REQUEST_THREADS  # the pool MLflow's server uses
+    monkeypatch.delenv(server.MAX_OVERFLOW_ENV, raising=False)
+    overflow = int(server.pool_environment()[server.MAX_OVERFLOW_ENV])
+    assert 5 + overflow == server.CONNECTIONS_PER_REQUEST * server.REQUEST_THREADS
+    assert f"`{server.MAX_OVERFLOW_ENV}={overflow}`" in DOCS.read_text()  # what the guide says
+    monkeypatch.setenv(server.MAX_OVERFLOW_ENV, "30")  # an instructor's own setting is kept
+    assert server.pool_environment() == {}
 
 
 def test_join_names_the_participant_and_ranks_them(tracking_server):

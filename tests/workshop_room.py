@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import mlflow
@@ -57,3 +61,33 @@ def stored_runs(url: str) -> pd.DataFrame:
         runs = mlflow.search_runs([experiment.experiment_id], max_results=100_000)
         frames.append(runs.assign(experiment=experiment.name))
     return pd.concat(frames, ignore_index=True)
+
+
+def start_runs_at_once(url: str, count: int) -> list[str]:
+    """Start ``count`` runs with one request each, all released at the same instant.
+
+    Returns:
+        What the server answered to each: ``"200"``, or the status and the start of its error.
+    """
+    experiment_id = mlflow.MlflowClient(url).create_experiment("burst")
+    body = json.dumps({"experiment_id": experiment_id}).encode()
+    together = threading.Barrier(count)
+    answers = []
+
+    def start_one() -> None:
+        request = urllib.request.Request(
+            f"{url}/api/2.0/mlflow/runs/create", body, {"Content-Type": "application/json"}
+        )
+        together.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                answers.append(str(response.status))
+        except urllib.error.HTTPError as err:
+            answers.append(f"{err.code}: {err.read()[:120].decode()}")
+
+    threads = [threading.Thread(target=start_one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
