@@ -198,6 +198,11 @@ def programs(family: list[psutil.Process]) -> list[str]:
     return sorted(p.cmdline()[p.cmdline().index("-m") + 1] for p in family)
 
 
+def pool_settings(family: list[psutil.Process]) -> set[str | None]:
+    """The connection-pool setting each server process runs with (see server.pool_environment)."""
+    return {p.environ().get(server.MAX_OVERFLOW_ENV) for p in family}
+
+
 def test_the_command_line_does_not_import_mlflow():
     # `mlflow server` imports MLflow itself; a second import in the command cost 1.3 s.
     code = "import sys, helpers.__main__; print('mlflow' in sys.modules)"
@@ -214,6 +219,7 @@ def test_a_signal_stops_the_workshop_server_and_every_process_it_started(tmp_pat
         output.wait_for(READY)
         family = psutil.Process(cli.pid).children(recursive=True)
         assert programs(family) == ["mlflow", "uvicorn"], "mlflow server, no job runner"
+        assert pool_settings(family) == set(server.pool_environment().values())
         cli.send_signal(signal.SIGHUP)
         output.end()
         gone, alive = psutil.wait_procs(family, timeout=10)
@@ -233,6 +239,7 @@ def test_sigterm_stops_the_ui_command_and_its_server():
         wait_for_health(port, cli)
         family = psutil.Process(cli.pid).children(recursive=True)
         assert programs(family) == ["mlflow", "uvicorn"], "mlflow server, no job runner"
+        assert pool_settings(family) == set(server.pool_environment().values())
         cli.send_signal(signal.SIGTERM)
         output.end()
         gone, alive = psutil.wait_procs(family, timeout=10)
