@@ -224,9 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"MLflow UI on {environment.display_path(store)} at http://127.0.0.1:{args.port}")
         print("Press Ctrl+C to stop.")
         with _stopping_on_signals():
-            ui_server = subprocess.Popen(
-                ui_command(args.port), env=processes.server_environment(server.pool_environment())
-            )
+            ui_server = subprocess.Popen(ui_command(args.port), env=processes.server_environment())
             try:
                 return ui_server.wait()
             except KeyboardInterrupt:

@@ -26,22 +26,6 @@ STOP_GRACE = 1.0
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
-#: Requests one server worker handles at once: uvicorn runs MLflow's Flask app through
-#: Starlette's WSGI bridge, in anyio's default pool of 40 threads.
-REQUEST_THREADS = 40
-
-#: MLflow's variable for how many database connections its pool may open beyond its
-#: ``pool_size`` (SQLAlchemy's default: 5, and 10 beyond).
-MAX_OVERFLOW_ENV = "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"
-
-#: Connections each request thread may need at once. MLflow's ``create_run`` reads the
-#: experiment in a second session while it holds its first, so with SQLAlchemy's default
-#: pool (15 connections) fifteen runs started at the same moment each hold one connection
-#: and wait for a second: the server stalls for 30 s, then answers "QueuePool limit of size
-#: 5 overflow 10 reached". Measured here, a room of 30 hit it in 2 of 6 starts on a busy
-#: machine.
-CONNECTIONS_PER_REQUEST = 2
-
 #: Addresses that listen on every network interface of the machine.
 EVERY_INTERFACE = ("0.0.0.0", "::")
 
@@ -303,7 +287,7 @@ def start(
     process = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        env = pool_environment() | (_auth_environment(folder, Path(scratch.name)) if auth else {})
+        env = _auth_environment(folder, Path(scratch.name)) if auth else {}
         command += ["--app-name", "basic-auth"] if auth else []
         process = processes.start(command, log, env=env)
         processes.wait_until_up(url + "/health", process, timeout, log)
@@ -367,22 +351,6 @@ def _check_auth_ready(store: Path | None) -> None:
             f"creates the user '{ADMIN_USER}' with it the first time the server starts on a "
             "store."
         )
-
-
-def pool_environment() -> dict[str, str]:
-    """MLflow's pool setting for a server: a connection for every request that may wait on one.
-
-    The pool may open ``CONNECTIONS_PER_REQUEST`` connections per request thread, so no
-    request waits for a connection that another waiting request holds. A value set in this
-    process's environment is kept.
-
-    Returns:
-        ``{MAX_OVERFLOW_ENV: ...}``, or nothing when the variable is set already.
-    """
-    if MAX_OVERFLOW_ENV in os.environ:
-        return {}
-    pool_size = 5  # SQLAlchemy's default, which MLflow keeps
-    return {MAX_OVERFLOW_ENV: str(CONNECTIONS_PER_REQUEST * REQUEST_THREADS - pool_size)}
 
 
 def _auth_environment(store: Path, scratch: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from workshop_room import run_room, start_runs_at_once, stored_runs
 
-from helpers import server
+from helpers import processes, server
 
 psycopg = pytest.importorskip("psycopg")
 ROLE = "postgresql://mlflow_course:mlflow_course@127.0.0.1:5432"
@@ -50,5 +50,5 @@ def test_a_room_logs_to_a_server_on_postgresql(database, tmp_path):
 def test_forty_runs_started_at_the_same_instant_all_start_on_postgresql(database, tmp_path):
     """The burst of test_workshop, on PostgreSQL."""
     with server.start(tmp_path / "files", backend_uri=database) as shared:
-        answers = start_runs_at_once(shared.url, server.REQUEST_THREADS)
-    assert answers == ["200"] * server.REQUEST_THREADS, sorted(set(answers))
+        answers = start_runs_at_once(shared.url, processes.REQUEST_THREADS)
+    assert answers == ["200"] * processes.REQUEST_THREADS, sorted(set(answers))

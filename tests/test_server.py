@@ -199,8 +199,8 @@ def programs(family: list[psutil.Process]) -> list[str]:
 
 
 def pool_settings(family: list[psutil.Process]) -> set[str | None]:
-    """The connection-pool setting each server process runs with (see server.pool_environment)."""
-    return {p.environ().get(server.MAX_OVERFLOW_ENV) for p in family}
+    """The connection-pool setting each server process runs with (processes.pool_environment)."""
+    return {p.environ().get(processes.MAX_OVERFLOW_ENV) for p in family}
 
 
 def test_the_command_line_does_not_import_mlflow():
@@ -219,7 +219,7 @@ def test_a_signal_stops_the_workshop_server_and_every_process_it_started(tmp_pat
         output.wait_for(READY)
         family = psutil.Process(cli.pid).children(recursive=True)
         assert programs(family) == ["mlflow", "uvicorn"], "mlflow server, no job runner"
-        assert pool_settings(family) == set(server.pool_environment().values())
+        assert pool_settings(family) == set(processes.pool_environment().values())
         cli.send_signal(signal.SIGHUP)
         output.end()
         gone, alive = psutil.wait_procs(family, timeout=10)
@@ -239,7 +239,7 @@ def test_sigterm_stops_the_ui_command_and_its_server():
         wait_for_health(port, cli)
         family = psutil.Process(cli.pid).children(recursive=True)
         assert programs(family) == ["mlflow", "uvicorn"], "mlflow server, no job runner"
-        assert pool_settings(family) == set(server.pool_environment().values())
+        assert pool_settings(family) == set(processes.pool_environment().values())
         cli.send_signal(signal.SIGTERM)
         output.end()
         gone, alive = psutil.wait_procs(family, timeout=10)

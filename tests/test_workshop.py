@@ -17,7 +17,7 @@ from test_server import (
 )
 from workshop_room import run_room, start_runs_at_once, stored_runs
 
-from helpers import compare, server, tracking, workshop
+from helpers import compare, processes, server, tracking, workshop
 from helpers.processes import free_port
 
 
@@ -44,8 +44,8 @@ def test_forty_runs_started_at_the_same_instant_all_start(tmp_path):
     second, so on MLflow's default pool (15) this stalled the server for 30 s, then failed
     runs with "QueuePool limit of size 5 overflow 10 reached" (measured: 3 bursts of 3)."""
     with server.start(tmp_path / "store") as shared:
-        answers = start_runs_at_once(shared.url, server.REQUEST_THREADS)
-    assert answers == ["200"] * server.REQUEST_THREADS, sorted(set(answers))
+        answers = start_runs_at_once(shared.url, processes.REQUEST_THREADS)
+    assert answers == ["200"] * processes.REQUEST_THREADS, sorted(set(answers))
 
 
 def test_the_server_pool_has_a_connection_for_every_request_thread(monkeypatch):
@@ -54,13 +54,13 @@ def test_the_server_pool_has_a_connection_for_every_request_thread(monkeypatch):
     async def thread_limit() -> float:
         return anyio.to_thread.current_default_thread_limiter().total_tokens
 
-    assert anyio.run(thread_limit) == server.REQUEST_THREADS  # the pool MLflow's server uses
-    monkeypatch.delenv(server.MAX_OVERFLOW_ENV, raising=False)
-    overflow = int(server.pool_environment()[server.MAX_OVERFLOW_ENV])
-    assert 5 + overflow == server.CONNECTIONS_PER_REQUEST * server.REQUEST_THREADS
-    assert f"`{server.MAX_OVERFLOW_ENV}={overflow}`" in DOCS.read_text()  # what the guide says
-    monkeypatch.setenv(server.MAX_OVERFLOW_ENV, "30")  # an instructor's own setting is kept
-    assert server.pool_environment() == {}
+    assert anyio.run(thread_limit) == processes.REQUEST_THREADS  # the pool MLflow's server uses
+    monkeypatch.delenv(processes.MAX_OVERFLOW_ENV, raising=False)
+    overflow = int(processes.pool_environment()[processes.MAX_OVERFLOW_ENV])
+    assert 5 + overflow == processes.CONNECTIONS_PER_REQUEST * processes.REQUEST_THREADS
+    assert f"`{processes.MAX_OVERFLOW_ENV}={overflow}`" in DOCS.read_text()  # what the guide says
+    monkeypatch.setenv(processes.MAX_OVERFLOW_ENV, "30")  # an instructor's own setting is kept
+    assert processes.pool_environment() == {}
 
 
 def test_join_names_the_participant_and_ranks_them(tracking_server):
